@@ -1,0 +1,45 @@
+"""lrcurves: learning-rate and momentum schedules as stateless array code.
+
+Every schedule is defined once, against the array API, and evaluates
+identically in NumPy, PyTorch and JAX/optax.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from lrcurves import schedules as schedules  # registers every family
+from lrcurves._schedule import (
+    Schedule as Schedule,
+    ScheduleSpec as ScheduleSpec,
+    curve as curve,
+    from_config as from_config,
+    get as get,
+    names as names,
+    register_config_format as register_config_format,
+    spec as spec,
+)
+from lrcurves.combinators import join as join
+from lrcurves.schedules.constant import constant as constant
+from lrcurves.schedules.polynomial import linear as linear, polynomial as polynomial
+
+try:
+    __version__ = version("lrcurves")
+except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+    __version__ = "0.0.0"
+
+__all__ = [
+    "Schedule",
+    "ScheduleSpec",
+    "__version__",
+    "constant",
+    "curve",
+    "from_config",
+    "get",
+    "join",
+    "linear",
+    "names",
+    "polynomial",
+    "register_config_format",
+    "spec",
+]

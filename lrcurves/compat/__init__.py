@@ -1,0 +1,1 @@
+"""Framework-free translations of other libraries' schedulers into lrcurves schedules."""
