@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from lrcurves import schedules as schedules  # registers every family
+from lrcurves import combinators as _combinators, schedules as _schedules
 from lrcurves._schedule import (
     Schedule as Schedule,
     ScheduleSpec as ScheduleSpec,
@@ -19,9 +19,8 @@ from lrcurves._schedule import (
     register_config_format as register_config_format,
     spec as spec,
 )
-from lrcurves.combinators import join as join
-from lrcurves.schedules.constant import constant as constant
-from lrcurves.schedules.polynomial import linear as linear, polynomial as polynomial
+from lrcurves.combinators import *  # noqa: F403
+from lrcurves.schedules import *  # noqa: F403
 
 try:
     __version__ = version("lrcurves")
@@ -32,14 +31,12 @@ __all__ = [
     "Schedule",
     "ScheduleSpec",
     "__version__",
-    "constant",
     "curve",
     "from_config",
     "get",
-    "join",
-    "linear",
     "names",
-    "polynomial",
     "register_config_format",
     "spec",
+    *_combinators.__all__,
+    *_schedules.__all__,
 ]

@@ -10,8 +10,9 @@ any formula.
 
 The subset a kernel may use (and that :data:`SCALAR` implements):
 
-``where, minimum, maximum, clip, floor, ceil, abs, sqrt, exp, expm1, log,
-log1p, cos, sin, tanh, pow, asarray, take, logical_and, logical_or``,
+``where, minimum, maximum, clip, floor, ceil, abs, sign, sqrt, exp, expm1,
+log, log1p, cos, sin, tanh, pow, asarray, take, searchsorted, zeros_like,
+logical_and, logical_or``,
 plus Python operators (``+ - * / // % ** < <= == > >=``) and
 :func:`to_float` below to cast a step to the floating dtype.
 
@@ -92,6 +93,20 @@ class _ScalarNamespace:
     @staticmethod
     def take(x: Any, indices: Any, axis: int | None = None) -> Any:
         return x[int(indices)]
+
+    @staticmethod
+    def searchsorted(x: Any, v: Any, /, *, side: str = "left") -> int:
+        import bisect
+
+        return (bisect.bisect_right if side == "right" else bisect.bisect_left)(x, v)
+
+    @staticmethod
+    def zeros_like(x: Any) -> Any:
+        return 0.0 if isinstance(x, float) else 0
+
+    @staticmethod
+    def sign(x: Any) -> float:
+        return float((x > 0) - (x < 0))
 
     @staticmethod
     def logical_and(a: Any, b: Any) -> bool:

@@ -1,6 +1,25 @@
-"""Schedule families, one module each.  Importing this package registers them all."""
+"""Schedule families, one module each.  Importing this package registers them all.
 
-from lrcurves.schedules import (  # noqa: F401  (imported for registration)
+Each family module lists its public factories in ``__all__``; they are
+re-exported here and from the top-level :mod:`lrcurves` package.
+"""
+
+from lrcurves.schedules.constant import *  # noqa: F403
+from lrcurves.schedules.cosine import *  # noqa: F403
+from lrcurves.schedules.cyclic import *  # noqa: F403
+from lrcurves.schedules.exponential import *  # noqa: F403
+from lrcurves.schedules.inverse import *  # noqa: F403
+from lrcurves.schedules.onecycle import *  # noqa: F403
+from lrcurves.schedules.piecewise import *  # noqa: F403
+from lrcurves.schedules.polynomial import *  # noqa: F403
+from lrcurves.schedules.range_test import *  # noqa: F403
+from lrcurves.schedules.restarts import *  # noqa: F403
+from lrcurves.schedules.rex import *  # noqa: F403
+from lrcurves.schedules.tabulated import *  # noqa: F403
+from lrcurves.schedules.tanh import *  # noqa: F403
+from lrcurves.schedules.warmup import *  # noqa: F403
+from lrcurves.schedules.wsd import *  # noqa: F403
+from lrcurves.schedules import (
     constant,
     cosine,
     cyclic,
@@ -17,3 +36,25 @@ from lrcurves.schedules import (  # noqa: F401  (imported for registration)
     warmup,
     wsd,
 )
+
+__all__ = [
+    name
+    for mod in (
+        constant,
+        cosine,
+        cyclic,
+        exponential,
+        inverse,
+        onecycle,
+        piecewise,
+        polynomial,
+        range_test,
+        restarts,
+        rex,
+        tabulated,
+        tanh,
+        warmup,
+        wsd,
+    )
+    for name in getattr(mod, "__all__", ())
+]
