@@ -19,42 +19,30 @@ from lrcurves.schedules.tabulated import *  # noqa: F403
 from lrcurves.schedules.tanh import *  # noqa: F403
 from lrcurves.schedules.warmup import *  # noqa: F403
 from lrcurves.schedules.wsd import *  # noqa: F403
-from lrcurves.schedules import (
-    constant,
-    cosine,
-    cyclic,
-    exponential,
-    inverse,
-    onecycle,
-    piecewise,
-    polynomial,
-    range_test,
-    restarts,
-    rex,
-    tabulated,
-    tanh,
-    warmup,
-    wsd,
+import sys as _sys
+
+_FAMILIES = (
+    "constant",
+    "cosine",
+    "cyclic",
+    "exponential",
+    "inverse",
+    "onecycle",
+    "piecewise",
+    "polynomial",
+    "range_test",
+    "restarts",
+    "rex",
+    "tabulated",
+    "tanh",
+    "warmup",
+    "wsd",
 )
 
+# modules are looked up in sys.modules: a family may export a factory with
+# the module's own name (``constant``), which shadows the module attribute
 __all__ = [
     name
-    for mod in (
-        constant,
-        cosine,
-        cyclic,
-        exponential,
-        inverse,
-        onecycle,
-        piecewise,
-        polynomial,
-        range_test,
-        restarts,
-        rex,
-        tabulated,
-        tanh,
-        warmup,
-        wsd,
-    )
-    for name in getattr(mod, "__all__", ())
+    for fam in _FAMILIES
+    for name in getattr(_sys.modules[f"{__name__}.{fam}"], "__all__", ())
 ]
