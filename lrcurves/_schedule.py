@@ -39,15 +39,15 @@ Kernel = Callable[[Namespace, Any, "Params"], Any]
 
 
 class Params(dict[str, Any]):
-    """Validated parameters with attribute access (``p.peak_value``)."""
+    """Validated parameters with attribute access (``p.peak_value``).
 
-    __slots__ = ()
+    The instance ``__dict__`` *is* the mapping, so attribute access is a
+    plain dict lookup (no ``__getattr__`` fallback on the hot scalar path).
+    """
 
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.__dict__ = self
 
 
 @dataclass(frozen=True)
