@@ -13,11 +13,19 @@ from lrcurves._xp import Namespace, to_float
 __all__ = ["linear", "polynomial"]
 
 
-def _poly_lr(xp: Namespace, t: Any, p: Params) -> Any:
+def _interp(xp: Namespace, t: Any, p: Params, power: float) -> Any:
     # progress in [0, 1]; the denominator is validated > 0
     u = xp.clip((to_float(xp, t) - p.transition_begin) / p.transition_steps, 0.0, 1.0)
-    frac = (1.0 - u) if p.power == 1.0 else xp.pow(1.0 - u, p.power)
+    frac = (1.0 - u) if power == 1.0 else xp.pow(1.0 - u, power)
     return p.end_value + (p.init_value - p.end_value) * frac
+
+
+def _poly_lr(xp: Namespace, t: Any, p: Params) -> Any:
+    return _interp(xp, t, p, p.power)
+
+
+def _linear_lr(xp: Namespace, t: Any, p: Params) -> Any:
+    return _interp(xp, t, p, 1.0)
 
 
 def _lohi(p: Params) -> tuple[Any, Any]:
@@ -80,7 +88,7 @@ def polynomial(
 
 @register(
     "linear",
-    lr=lambda xp, t, p: _poly_lr(xp, t, Params(p, power=1.0)),
+    lr=_linear_lr,
     bounds=_lohi,
     phases=_phases,
 )
