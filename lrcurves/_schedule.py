@@ -336,9 +336,9 @@ class Schedule:
         p = Params(self._p)
         dev = _device(xp, t)
         for k in self._arrays:
-            p[k] = xp.asarray(self._p[k], dtype=dt, device=dev) if dev is not None else xp.asarray(
-                self._p[k], dtype=dt
-            )
+            # stored arrays are read-only; torch warns when wrapping those, so copy
+            a = np.array(self._p[k]) if xp is not numpy_namespace() else self._p[k]
+            p[k] = xp.asarray(a, dtype=dt, device=dev) if dev is not None else xp.asarray(a, dtype=dt)
         return p
 
     def _lr(self, xp: Namespace, t: Any) -> Any:
