@@ -1,0 +1,120 @@
+"""Properties every registered schedule must have (hypothesis over the registry)."""
+
+from __future__ import annotations
+
+import json
+import pickle
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import STRATEGIES, key_steps
+
+import lrcurves
+from lrcurves import Schedule
+
+NAMES = [n for n in lrcurves.names() if n in STRATEGIES]
+HUGE = 10**10
+
+
+def _tol(*vals: float) -> float:
+    return 1e-12 * max([1.0, *(abs(v) for v in vals if np.isfinite(v))])
+
+
+def _steps(s: Schedule, extra: list[int]) -> np.ndarray:
+    t = set(key_steps(s, huge=HUGE)) | set(range(0, 64)) | {x for x in extra if 0 <= x <= HUGE}
+    return np.asarray(sorted(t), dtype=np.int64)
+
+
+def _check_values(s: Schedule, v: np.ndarray, which: str) -> None:
+    assert np.all(np.isfinite(v)), f"{which} not finite for {s!r}"
+    lo, hi = s.bounds() if which == "lr" else s.momentum_bounds()
+    tol = _tol(lo, hi)
+    assert np.all(v >= lo - tol), f"{which} below bounds {lo} for {s!r}: {v.min()}"
+    assert np.all(v <= hi + tol), f"{which} above bounds {hi} for {s!r}: {v.max()}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_numeric_properties(name: str, data: st.DataObject) -> None:
+    s = data.draw(STRATEGIES[name], label="schedule")
+    extra = data.draw(st.lists(st.integers(0, HUGE), max_size=16), label="steps")
+    t = _steps(s, extra)
+    v = s(t)
+    assert v.shape == t.shape and v.dtype == np.float64
+    _check_values(s, v, "lr")
+
+    # monotone where the spec says so (steps sorted)
+    mono = s.spec.monotone
+    if mono is not None:
+        d = np.diff(v)
+        tol = _tol(*v)
+        if mono == "decreasing":
+            assert np.all(d <= tol), f"{s!r} increases at step {t[1:][d > tol][:3]}"
+        else:
+            assert np.all(d >= -tol), f"{s!r} decreases at step {t[1:][d < -tol][:3]}"
+
+    # negative steps: the public API clamps to step 0; kernels stay finite
+    neg = -np.asarray([1, 2, 7, 1000, 10**6, HUGE], dtype=np.int64)
+    np.testing.assert_array_equal(s(neg), np.full(neg.shape, float(s(0))))
+    assert np.all(np.isfinite(s._lr(lrcurves._xp.numpy_namespace(), neg)))
+
+    # scalar / vector agreement
+    pick = t[:: max(1, len(t) // 12)]
+    for x in pick:
+        a, b, c = float(v[t == x][0]), float(s(int(x))), s.value(int(x))
+        assert abs(a - b) <= _tol(a) and abs(a - c) <= _tol(a), (s, int(x), a, b, c)
+
+    if s.has_momentum:
+        m = s.momentum(t)
+        assert m.shape == t.shape
+        _check_values(s, m, "momentum")
+        assert np.all(np.isfinite(s._mom(lrcurves._xp.numpy_namespace(), neg)))
+        for x in pick:
+            a, c = float(m[t == x][0]), s.momentum_value(int(x))
+            assert abs(a - c) <= _tol(a), (s, int(x), a, c)
+
+
+@pytest.mark.parametrize("name", NAMES)
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_curve_matches_pointwise(name: str, data: st.DataObject) -> None:
+    """``curve(s, n, start=k)`` (the eval_range fast paths) equals ``s(arange)``."""
+    s = data.draw(STRATEGIES[name], label="schedule")
+    anchors = [0, *s.phases()]
+    k = data.draw(
+        st.one_of(
+            st.sampled_from(anchors).map(lambda a: max(a - 3, 0)),
+            st.integers(0, 10**6),
+            st.just(0),
+        ),
+        label="start",
+    )
+    n = data.draw(st.integers(0, 300), label="n")
+    got = lrcurves.curve(s, n, start=k)
+    want = s(np.arange(k, k + n))
+    assert got.shape == (n,)
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=_tol(*want) if n else 0)
+    if s.has_momentum:
+        gm = lrcurves.curve(s, n, start=k, momentum=True)
+        np.testing.assert_allclose(gm, s.momentum(np.arange(k, k + n)), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", NAMES)
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_config_and_pickle_round_trip(name: str, data: st.DataObject) -> None:
+    s = data.draw(STRATEGIES[name], label="schedule")
+    cfg = s.to_config()
+    assert cfg["name"] == name
+    text = json.dumps(cfg)
+    for back in (lrcurves.from_config(cfg), lrcurves.from_config(text), lrcurves.from_config(json.loads(text))):
+        assert back == s and hash(back) == hash(s)
+        assert back.to_config() == cfg
+    p = pickle.loads(pickle.dumps(s))
+    assert p == s and hash(p) == hash(s) and repr(p) == repr(s)
+    t = np.asarray(key_steps(s))
+    np.testing.assert_array_equal(p(t), s(t))
+    assert lrcurves.get(name, **s.params) == s
