@@ -1,3 +1,185 @@
-"""Placeholder: this family is being written."""
+"""Piecewise-constant schedules: step decay, milestones, explicit pieces."""
 
-__all__: list[str] = []
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from lrcurves._schedule import Params, Schedule, register
+from lrcurves._validate import Value, as_int, as_ints, as_value, as_values, fail
+from lrcurves._xp import Namespace, to_float
+from lrcurves.schedules.tabulated import lookup
+
+__all__ = ["multistep", "piecewise_constant", "step_decay"]
+
+
+# -- step_decay ---------------------------------------------------------------
+
+
+def _step_lr(xp: Namespace, t: Any, p: Params) -> Any:
+    k = xp.clip(xp.floor(to_float(xp, t) / p.step_size), min=0.0)
+    return p.init_value * (p.gamma**k)
+
+
+def _decay_bounds(p: Params) -> tuple[Any, Any]:
+    return np.zeros_like(p.init_value), p.init_value
+
+
+@register(
+    "step_decay",
+    lr=_step_lr,
+    monotone="decreasing",
+    bounds=_decay_bounds,
+    phases=lambda p: (p.step_size,),
+)
+def step_decay(init_value: Value, step_size: int, gamma: Value = 0.1) -> Schedule:
+    r"""Multiply by ``gamma`` every ``step_size`` steps (torch ``StepLR``).
+
+    .. math::
+        \eta(t) = \eta_0\, \gamma^{\lfloor t / S \rfloor}
+
+    Symbols: :math:`\eta_0` = ``init_value``, :math:`S` = ``step_size``,
+    :math:`\gamma` = ``gamma``.
+
+    Conventions: step 0 is the first update; the first drop happens at
+    step ``S`` and the decay never ends.  Equals torch's
+    ``StepLR(step_size=S, gamma)`` after ``t`` calls of ``scheduler.step()``
+    (values as ``base_lr * gamma ** (t // S)``; torch's chainable form
+    multiplies repeatedly, so it agrees to rounding).  ``optax`` spells it
+    ``exponential_decay(init, gamma, S, staircase=True)``.
+
+    Args:
+      init_value: initial value, ``>= 0``.
+      step_size: period in steps, ``>= 1``.
+      gamma: factor per period, in ``[0, 1]``.
+
+    Examples:
+      >>> import lrcurves
+      >>> s = lrcurves.step_decay(1.0, step_size=2, gamma=0.5)
+      >>> lrcurves.curve(s, 6).tolist()
+      [1.0, 1.0, 0.5, 0.5, 0.25, 0.25]
+    """
+    name = "step_decay"
+    return Schedule._make(
+        name,
+        init_value=as_value(name, "init_value", init_value),
+        step_size=as_int(name, "step_size", step_size, min=1),
+        gamma=as_value(name, "gamma", gamma, min=0.0, max=1.0),
+    )
+
+
+# -- multistep ----------------------------------------------------------------
+
+
+def _multistep_lr(xp: Namespace, t: Any, p: Params) -> Any:
+    tf = to_float(xp, t)
+    out = tf * 0.0 + p.init_value
+    k = 0
+    # loop over the distinct static milestones; repeats multiply (torch's Counter)
+    for m, c in sorted(Counter(p.milestones).items()):
+        k += c
+        out = xp.where(tf >= m, p.init_value * (p.gamma**k), out)
+    return out
+
+
+@register(
+    "multistep",
+    lr=_multistep_lr,
+    monotone="decreasing",
+    bounds=_decay_bounds,
+    phases=lambda p: tuple(p.milestones),
+)
+def multistep(init_value: Value, milestones: Sequence[int], gamma: float = 0.1) -> Schedule:
+    r"""Multiply by ``gamma`` at each milestone step (torch ``MultiStepLR``).
+
+    .. math::
+        \eta(t) = \eta_0\, \gamma^{\#\{i \,:\, m_i \le t\}}
+
+    Symbols: :math:`\eta_0` = ``init_value``, :math:`m_i` = ``milestones``,
+    :math:`\gamma` = ``gamma``.
+
+    Conventions: step 0 is the first update; the drop for milestone ``m``
+    applies from step ``m`` on.  A milestone listed twice multiplies twice,
+    as in torch's ``MultiStepLR`` (which counts them with a ``Counter``);
+    the values equal torch's after ``t`` calls of ``scheduler.step()``.
+    ``optax.piecewise_constant_schedule(init, {m: gamma, ...})`` is the same
+    curve for distinct milestones.
+
+    Args:
+      init_value: initial value, ``>= 0``.
+      milestones: non-decreasing steps ``>= 1`` (may be empty: constant).
+      gamma: factor per milestone, in ``[0, 1]`` (a scalar).
+
+    Examples:
+      >>> import lrcurves
+      >>> s = lrcurves.multistep(1.0, milestones=[2, 4, 4], gamma=0.5)
+      >>> lrcurves.curve(s, 6).tolist()
+      [1.0, 1.0, 0.5, 0.5, 0.125, 0.125]
+    """
+    name = "multistep"
+    ms = as_ints(name, "milestones", milestones, min=1)
+    if any(b < a for a, b in itertools.pairwise(ms)):
+        raise fail(f"{name}: milestones", f"must be non-decreasing, got {list(ms)}")
+    return Schedule._make(
+        name,
+        init_value=as_value(name, "init_value", init_value),
+        milestones=ms,
+        gamma=float(as_value(name, "gamma", gamma, min=0.0, max=1.0, allow_array=False)),
+    )
+
+
+# -- piecewise_constant --------------------------------------------------------
+
+
+def _pc_lr(xp: Namespace, t: Any, p: Params) -> Any:
+    return lookup(xp, t, tuple(float(b) for b in p.boundaries), p.values)
+
+
+@register(
+    "piecewise_constant",
+    lr=_pc_lr,
+    bounds=lambda p: (min(p.values), max(p.values)),
+    phases=lambda p: tuple(p.boundaries),
+)
+def piecewise_constant(values: Sequence[float], boundaries: Sequence[int]) -> Schedule:
+    r"""Constant pieces: ``values[i]`` between consecutive ``boundaries``.
+
+    .. math::
+        \eta(t) = v_i \quad\text{for } b_{i-1} \le t < b_i,
+        \qquad b_{-1} = -\infty,\; b_{n} = \infty
+
+    Symbols: :math:`v_i` = ``values[i]``, :math:`b_i` = ``boundaries[i]``.
+
+    Conventions: step 0 is the first update and uses ``values[0]``; the
+    last value holds forever.  Values are given directly (not as
+    multipliers, unlike ``optax.piecewise_constant_schedule``'s
+    ``boundaries_and_scales``); torch has no direct equivalent
+    (``MultiStepLR`` is the multiplicative special case).
+
+    Args:
+      values: ``len(boundaries) + 1`` finite values ``>= 0``.
+      boundaries: strictly increasing steps ``>= 1`` where the next value
+        starts.
+
+    Examples:
+      >>> import lrcurves
+      >>> s = lrcurves.piecewise_constant([1.0, 0.5, 0.1], boundaries=[2, 3])
+      >>> lrcurves.curve(s, 5).tolist()
+      [1.0, 1.0, 0.5, 0.1, 0.1]
+    """
+    name = "piecewise_constant"
+    vals = as_values(name, "values", values)
+    bnd = as_ints(name, "boundaries", boundaries, min=1, increasing=True)
+    if len(vals) != len(bnd) + 1:
+        raise ValueError(
+            f"{name}: values must have len(boundaries) + 1 = {len(bnd) + 1} entries, "
+            f"got {len(vals)}"
+        )
+    return Schedule._make(name, values=vals, boundaries=bnd)
+
+
+
