@@ -128,7 +128,7 @@ def test_from_config_errors(tmp_path: Path) -> None:
         lrcurves.from_config('{"name": ')
     bad = tmp_path / "bad.json"
     bad.write_text("{nope")
-    with pytest.raises(ValueError, match="invalid JSON in .*bad.json"):
+    with pytest.raises(ValueError, match=r"invalid JSON in .*bad\.json"):
         lrcurves.from_config(bad)
     with pytest.raises(ValueError, match="cannot read config file"):
         lrcurves.from_config(tmp_path / "missing.json")
