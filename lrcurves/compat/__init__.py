@@ -1,1 +1,3 @@
 """Framework-free translations of other libraries' schedulers into lrcurves schedules."""
+
+from lrcurves.compat import deepspeed as _deepspeed_compat  # noqa: F401
