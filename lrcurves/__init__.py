@@ -21,6 +21,7 @@ from lrcurves._schedule import (
 )
 from lrcurves.combinators import *  # noqa: F403
 from lrcurves.schedules import *  # noqa: F403
+from lrcurves import compat as _compat  # noqa: F401
 
 try:
     __version__ = version("lrcurves")
