@@ -1,0 +1,330 @@
+"""PyTorch shim: drive an optimizer's learning rates (and momentum) from a Schedule.
+
+:class:`CurveScheduler` is a real :class:`torch.optim.lr_scheduler.LRScheduler`:
+it works with ``SequentialLR``, checkpoints, ``get_last_lr()`` and the step-order
+warning like any built-in scheduler.  It holds no schedule math: every value
+is the closed form ``schedule.value(step)`` at the scheduler's step counter
+(``last_epoch``), never a ratio applied to the group's current LR, so the
+curve cannot drift, resumes exactly and is the same as in NumPy or JAX.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import torch
+from torch.optim import Optimizer
+from torch.optim.lr_scheduler import LRScheduler
+
+from lrcurves._schedule import Schedule, from_config
+from lrcurves._validate import as_choice, as_value
+
+__all__ = ["CurveScheduler"]
+
+_Tensor = torch.Tensor
+
+_NAME = "CurveScheduler"
+
+
+def _check_schedule(where: str, s: Any) -> Schedule:
+    if not isinstance(s, Schedule):
+        raise TypeError(f"{_NAME}: {where} must be a lrcurves Schedule, got {type(s).__name__}")
+    if s._arrays:
+        raise ValueError(
+            f"{_NAME}: {where} {s!r} has array-valued parameters {list(s._arrays)}; "
+            "a torch scheduler needs one scalar value per step"
+        )
+    return s
+
+
+def _momentum_slot(group: dict[str, Any]) -> str | None:
+    if "betas" in group:
+        return "betas"
+    if "momentum" in group:
+        return "momentum"
+    return None
+
+
+class CurveScheduler(LRScheduler):
+    r"""Set every param group's learning rate from a :class:`~lrcurves.Schedule`.
+
+    The LR of group ``i`` after ``n`` calls of :meth:`step` (``last_epoch == n``)
+    is, in closed form,
+
+    * ``mode="absolute"``: ``schedule_i.value(n) * group_scale[i]``
+      (``group_scale`` defaults to 1.0 for every group);
+    * ``mode="multiplier"``: ``initial_lr_i * schedule_i.value(n)``, where
+      ``initial_lr_i`` is the group's LR when the scheduler was created
+      (torch's ``base_lrs``), so the schedule is a factor like torch's
+      ``LambdaLR``.
+
+    ``schedule_i`` is ``group_schedules[i]`` when given, else ``schedule``.
+    Step 0 (the value set at construction) is the LR of the first update; call
+    ``optimizer.step()`` then ``scheduler.step()`` as with any torch scheduler.
+
+    Momentum: ``momentum=None`` cycles momentum iff the group's schedule
+    defines one (``has_momentum``, e.g. one-cycle); ``False`` never touches
+    momentum; ``True`` requires the schedules to define one; a
+    :class:`~lrcurves.Schedule` uses *its* values (``value(n)``) as momentum
+    for every group.  The value goes to ``betas[0]`` (beta2 and the rest kept)
+    when the group has ``betas`` (Adam family), else to ``momentum`` (SGD).
+    Tensor LRs and tensor betas/momentum are updated in place with ``fill_``,
+    so a ``torch.compile``\ d optimizer step does not recompile.
+
+    ``state_dict()`` is plain data (counters, mode, scales and each
+    schedule's ``to_config()``), safe for ``torch.load(weights_only=True)``.
+
+    Args:
+      optimizer: the wrapped :class:`torch.optim.Optimizer`.
+      schedule: the schedule for every group (may be ``None`` when
+        ``group_schedules`` is given).
+      mode: ``"absolute"`` (schedule values are LRs) or ``"multiplier"``
+        (schedule values multiply each group's initial LR).
+      group_schedules: one schedule per param group, overriding ``schedule``.
+      group_scale: one non-negative factor per param group (``"absolute"``
+        mode only).
+      momentum: ``None``, ``False``, ``True`` or a momentum schedule (above).
+      last_epoch: torch's resume index; ``-1`` starts fresh.
+
+    Examples:
+      >>> import torch, lrcurves
+      >>> from lrcurves.adapters.torch import CurveScheduler
+      >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+      >>> sched = CurveScheduler(opt, lrcurves.linear(0.1, 0.0, transition_steps=4))
+      >>> lrs = []
+      >>> for _ in range(5):
+      ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+      ...     opt.step()
+      ...     sched.step()
+      >>> lrs
+      [0.1, 0.075, 0.05, 0.025, 0.0]
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        schedule: Schedule | None = None,
+        *,
+        mode: str = "absolute",
+        group_schedules: Sequence[Schedule] | None = None,
+        group_scale: Sequence[float] | None = None,
+        momentum: bool | Schedule | None = None,
+        last_epoch: int = -1,
+    ) -> None:
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"{_NAME}: {type(optimizer).__name__} is not an Optimizer")
+        self.mode = as_choice(_NAME, "mode", mode, ("absolute", "multiplier"))
+        n = len(optimizer.param_groups)
+        if group_schedules is None:
+            if schedule is None:
+                raise ValueError(f"{_NAME}: give a schedule or group_schedules")
+            _check_schedule("schedule", schedule)
+            scheds: list[Schedule] = [schedule] * n
+        else:
+            if isinstance(group_schedules, Schedule) or not isinstance(group_schedules, Sequence):
+                raise TypeError(
+                    f"{_NAME}: group_schedules must be a sequence of Schedule, got {group_schedules!r}"
+                )
+            if len(group_schedules) != n:
+                raise ValueError(
+                    f"{_NAME}: group_schedules has {len(group_schedules)} entries but the "
+                    f"optimizer has {n} param groups"
+                )
+            scheds = [_check_schedule(f"group_schedules[{i}]", s) for i, s in enumerate(group_schedules)]
+            if schedule is not None:
+                _check_schedule("schedule", schedule)
+        self.schedule = schedule
+        self.group_schedules = None if group_schedules is None else list(scheds)
+        self._scheds = scheds
+
+        if group_scale is None:
+            self.group_scale: list[float] | None = None
+        else:
+            if self.mode == "multiplier":
+                raise ValueError(
+                    f"{_NAME}: group_scale is for mode='absolute'; in mode='multiplier' "
+                    "each group's initial lr is its scale"
+                )
+            if isinstance(group_scale, (str, bytes)) or not isinstance(group_scale, Sequence):
+                raise TypeError(f"{_NAME}: group_scale must be a sequence of numbers, got {group_scale!r}")
+            if len(group_scale) != n:
+                raise ValueError(
+                    f"{_NAME}: group_scale has {len(group_scale)} entries but the optimizer "
+                    f"has {n} param groups"
+                )
+            self.group_scale = [
+                float(as_value(_NAME, f"group_scale[{i}]", v, allow_array=False))
+                for i, v in enumerate(group_scale)
+            ]
+
+        # momentum: resolve to one callable (or None) per group
+        if momentum is not None and not isinstance(momentum, (bool, Schedule)):
+            raise TypeError(
+                f"{_NAME}: momentum must be None, True, False or a Schedule, got {momentum!r}"
+            )
+        if isinstance(momentum, Schedule):
+            _check_schedule("momentum", momentum)
+        self.momentum = momentum
+        self._mom_fns = self._resolve_momentum(optimizer)
+
+        # per-group scales, computed once (the base class sets base_lrs later)
+        self._init_scales([g.get("initial_lr", g["lr"]) for g in optimizer.param_groups])
+        super().__init__(optimizer, last_epoch)
+
+    # -- setup helpers ------------------------------------------------------
+    def _resolve_momentum(self, optimizer: Optimizer) -> list[Callable[[int], float] | None]:
+        m = self.momentum
+        fns: list[Callable[[int], float] | None] = []
+        for i, s in enumerate(self._scheds):
+            if m is False:
+                fns.append(None)
+            elif isinstance(m, Schedule):
+                fns.append(m.value)
+            elif s.has_momentum:
+                fns.append(s.momentum_value)
+            elif m is True:
+                raise ValueError(
+                    f"{_NAME}: momentum=True but the schedule of param group {i} ({s.name}) "
+                    "defines no momentum"
+                )
+            else:
+                fns.append(None)
+        for i, (f, g) in enumerate(zip(fns, optimizer.param_groups, strict=True)):
+            if f is not None and _momentum_slot(g) is None:
+                raise ValueError(
+                    f"{_NAME}: momentum is requested but param group {i} of "
+                    f"{type(optimizer).__name__} has neither 'betas' nor 'momentum' "
+                    "(pass momentum=False to leave it alone)"
+                )
+        return fns
+
+    def _init_scales(self, base_lrs: Sequence[Any]) -> None:
+        if self.mode == "multiplier":
+            self._scales = [float(b) for b in base_lrs]
+        elif self.group_scale is not None:
+            self._scales = list(self.group_scale)
+        else:
+            self._scales = [1.0] * len(base_lrs)
+        first = self._scheds[0]
+        # one evaluation per step when every group shares the schedule
+        self._shared = first.value if all(s is first for s in self._scheds) else None
+        self._fns = [s.value for s in self._scheds]
+        self._any_mom = any(f is not None for f in self._mom_fns)
+
+    # -- the closed form ------------------------------------------------------
+    def get_lr(self) -> list[float]:  # type: ignore[override]
+        """The closed-form LR of every group at ``last_epoch`` (also sets momentum)."""
+        t = self.last_epoch
+        if self._any_mom:
+            self._set_momentum(t)
+        shared = self._shared
+        if shared is not None:
+            v = shared(t)
+            return [v * s for s in self._scales]
+        return [f(t) * s for f, s in zip(self._fns, self._scales, strict=True)]
+
+    _get_closed_form_lr = get_lr
+
+    def step(self, epoch: int | None = None) -> None:
+        """Advance one step and set every group from the closed form.
+
+        Same behaviour as :meth:`LRScheduler.step` (step counter, call-order
+        warning, ``_last_lr``, in-place ``fill_`` of tensor LRs); the common
+        case skips the base class's per-call context manager and list copies,
+        which cost more than the schedule itself.  The rare cases (an explicit
+        ``epoch``, the call-order check on the first step) go to the base class.
+        """
+        if epoch is not None or self._step_count == 1:
+            super().step(epoch)
+            return
+        self._step_count += 1
+        self.last_epoch += 1
+        values = self.get_lr()
+        last = []
+        for g, v in zip(self.optimizer.param_groups, values, strict=True):
+            lr = g["lr"]
+            if isinstance(lr, _Tensor):
+                lr.fill_(v)
+                last.append(lr.clone())
+            else:
+                g["lr"] = v
+                last.append(v)
+        self._last_lr = last
+
+    def _set_momentum(self, t: int) -> None:
+        for f, g in zip(self._mom_fns, self.optimizer.param_groups, strict=True):
+            if f is None:
+                continue
+            m = f(t)
+            if "betas" in g:
+                betas = g["betas"]
+                if isinstance(betas[0], torch.Tensor):
+                    betas[0].fill_(m)
+                else:
+                    g["betas"] = (m, *betas[1:])
+            elif isinstance(g["momentum"], torch.Tensor):
+                g["momentum"].fill_(m)
+            else:
+                g["momentum"] = m
+
+    # -- checkpoints ----------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        """Plain-data state: counters, mode, scales and schedule configs."""
+        mom = self.momentum
+        return {
+            "last_epoch": int(self.last_epoch),
+            "_step_count": int(self._step_count),
+            "mode": self.mode,
+            "base_lrs": [float(b) for b in self.base_lrs],
+            "group_scale": None if self.group_scale is None else list(self.group_scale),
+            "schedule": None if self.schedule is None else self.schedule.to_config(),
+            "group_schedules": None
+            if self.group_schedules is None
+            else [s.to_config() for s in self.group_schedules],
+            "momentum": mom.to_config() if isinstance(mom, Schedule) else mom,
+            "_last_lr": [float(v) for v in self._last_lr],
+        }
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore :meth:`state_dict` output; schedules are rebuilt from their configs."""
+        sd = dict(state_dict)
+        mode = as_choice(_NAME, "mode", sd["mode"], ("absolute", "multiplier"))
+        n = len(self.optimizer.param_groups)
+        sched = None if sd.get("schedule") is None else from_config(sd["schedule"])
+        gs = sd.get("group_schedules")
+        group_schedules = None if gs is None else [from_config(c) for c in gs]
+        scheds = [sched] * n if group_schedules is None else group_schedules
+        if len(scheds) != n or any(s is None for s in scheds):
+            raise ValueError(
+                f"{_NAME}: state_dict has {len(scheds)} group schedules but the optimizer "
+                f"has {n} param groups"
+            )
+        mom = sd.get("momentum")
+        if isinstance(mom, dict):
+            mom = from_config(mom)
+        base_lrs = [float(b) for b in sd["base_lrs"]]
+        if len(base_lrs) != n:
+            raise ValueError(f"{_NAME}: state_dict has {len(base_lrs)} base_lrs for {n} param groups")
+        gscale = sd.get("group_scale")
+        self.mode = mode
+        self.schedule = sched
+        self.group_schedules = group_schedules
+        self._scheds = [_check_schedule("schedule", s) for s in scheds]
+        self.group_scale = None if gscale is None else [float(v) for v in gscale]
+        self.momentum = mom
+        self._mom_fns = self._resolve_momentum(self.optimizer)
+        self.base_lrs = base_lrs
+        self.last_epoch = int(sd["last_epoch"])
+        self._step_count = int(sd["_step_count"])
+        self._last_lr = list(sd.get("_last_lr", self._last_lr))
+        self._init_scales(base_lrs)
+
+    def __repr__(self) -> str:
+        what = (
+            repr(self.schedule)
+            if self.group_schedules is None
+            else f"group_schedules={self.group_schedules!r}"
+        )
+        return f"{_NAME}({what}, mode={self.mode!r}, last_epoch={self.last_epoch})"
+
