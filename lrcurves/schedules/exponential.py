@@ -14,11 +14,6 @@ from lrcurves._xp import Namespace, to_float
 __all__ = ["exponential_decay"]
 
 
-def _log(xp: Namespace, v: Any) -> Any:
-    """``log(v)`` for a parameter (Python float or array) with ``v > 0``."""
-    return math.log(v) if isinstance(v, float) else xp.log(v)
-
-
 def _safe_log(xp: Namespace, v: Any) -> Any:
     """``log(v)`` for ``v > 0`` and 0 for ``v == 0`` (never ``-inf``)."""
     if isinstance(v, float):
@@ -38,14 +33,15 @@ def _exp_lr(xp: Namespace, t: Any, p: Params) -> Any:
         if p.end_value is not None:
             v = xp.maximum(v, p.end_value) if rate < 1.0 else xp.minimum(v, p.end_value)
         return v
-    # growth: work in log space and cap the exponent at log(end) so the
-    # intermediate never overflows, whatever the step (end_value is required)
-    log_init = _safe_log(xp, p.init_value)
-    log_end = _safe_log(xp, p.end_value)
-    v = xp.exp(xp.minimum(log_init + q * math.log(rate), log_end))
-    if isinstance(p.init_value, float):
-        return v if p.init_value > 0 else v * 0.0
-    return xp.where(p.init_value > 0, v, v * 0.0)
+    # growth: cap the exponent at log(end / init) so nothing overflows,
+    # whatever the step (end_value >= init_value is required)
+    i, e = p.init_value, p.end_value
+    if isinstance(i, float) and isinstance(e, float):
+        cap = math.log(e) - math.log(i) if i > 0 else 0.0
+    else:
+        cap = _safe_log(xp, e) - _safe_log(xp, i)
+    v = i * xp.exp(xp.minimum(q * math.log(rate), cap))
+    return xp.minimum(v, e)
 
 
 def _lohi(p: Params) -> tuple[Any, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -13,10 +14,29 @@ from lrcurves._xp import Namespace, to_float
 __all__ = ["tanh_decay"]
 
 
+def _weights(x: float) -> tuple[float, float]:
+    """``((1 - tanh x) / 2, (1 + tanh x) / 2)`` in Python, for the clamped start."""
+    y = max(-_CLIP, min(_CLIP, 2.0 * x))
+    return 1.0 / (1.0 + math.exp(y)), 1.0 / (1.0 + math.exp(-y))
+
+
+# |2x| beyond this saturates tanh in float64; exp(80) is finite in float32
+_CLIP = 80.0
+
+
 def _tanh_lr(xp: Namespace, t: Any, p: Params) -> Any:
     u = xp.clip(to_float(xp, t) / p.decay_steps, 0.0, 1.0)
-    th = xp.tanh(p.lower * (1.0 - u) + p.upper * u)
-    return p.end_value + 0.5 * (p.init_value - p.end_value) * (1.0 - th)
+    y = xp.clip(2.0 * (p.lower * (1.0 - u) + p.upper * u), -_CLIP, _CLIP)
+    # (1 -+ tanh x) / 2 written as logistic functions: no cancellation when
+    # tanh x is close to -+1, so the ends stay accurate in float32 too
+    w = 1.0 / (1.0 + xp.exp(y))
+    wc = 1.0 / (1.0 + xp.exp(-y))
+    # the start uses Python's exp so every backend (and the scalar path)
+    # gives bit-identical values at and before step 0
+    w0, wc0 = _weights(p.lower)
+    w = xp.where(u <= 0.0, w0, w)
+    wc = xp.where(u <= 0.0, wc0, wc)
+    return p.init_value * w + p.end_value * wc
 
 
 def _lohi(p: Params) -> tuple[Any, Any]:
