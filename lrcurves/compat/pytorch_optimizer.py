@@ -1,0 +1,404 @@
+"""pytorch_optimizer 4.1.0 learning-rate schedulers as pure lrcurves schedules.
+
+Framework-free: every function here returns a :class:`lrcurves.Schedule`
+whose value at step ``k`` is the learning rate the optimizer holds after
+``k`` calls of the original scheduler's ``step()`` (``k = 0`` right after
+construction).  The curves are composed from core pieces (``join``,
+``linear``, ``cosine_decay``, ``rex``, ``cosine_restarts``, ``tabulated``,
+``warmup_stable_decay``, ``repeat``, ``remap``); nothing new is registered.
+Where no core piece expresses a behaviour (a step *advanced* by one for REX
+and the first cycle of ``CosineAnnealingWarmupRestarts`` with no warmup,
+``PolyScheduler``'s power growth), the finite window is a ``tabulated`` table
+of values.
+
+The drop-in torch classes live in :mod:`lrcurves.adapters.pytorch_optimizer`;
+they translate parameters and the step convention only.
+
+>>> from lrcurves.compat import pytorch_optimizer as po
+>>> s = po.schedule("linear", t_max=10, max_lr=1e-2, min_lr=1e-4, init_lr=1e-3, warmup_steps=5)
+>>> [round(s.value(k), 6) for k in (0, 1, 2, 6, 7, 11, 12)]
+[0.0001, 0.001, 0.0028, 0.01, 0.00802, 0.0001, 0.0001]
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+import lrcurves
+from lrcurves._schedule import Schedule, register_config_format
+from lrcurves._validate import as_bool, as_choice, as_int, as_value
+
+__all__ = [
+    "COOLDOWN_TYPES",
+    "NAMES",
+    "chebyshev",
+    "chebyshev_multipliers",
+    "chebyshev_perm_steps",
+    "cosine",
+    "cosine_annealing_with_warmup",
+    "linear",
+    "poly",
+    "proportion",
+    "rex",
+    "schedule",
+    "warmup_stable_decay",
+]
+
+COOLDOWN_TYPES = ("cosine", "1-sqrt", "linear", "1-square")
+
+_BASE = "pytorch_optimizer"
+
+
+def _where(cls: str) -> str:
+    return f"{_BASE}.{cls}"
+
+
+# ---------------------------------------------------------------------------
+# helpers
+
+
+def _lr(cls: str, name: str, v: Any) -> float:
+    """A non-negative finite learning rate (pytorch_optimizer's NegativeLRError as ValueError)."""
+    return float(as_value(_where(cls), name, v, min=0.0, allow_array=False))
+
+
+def _steps(cls: str, name: str, v: Any, min_: int = 0) -> int:
+    return as_int(_where(cls), name, v, min=min_)
+
+
+def _after_one(curve: Schedule, first: float) -> Schedule:
+    """``first`` at step 0, then ``curve(k - 1)``: the Base* one-step-late convention."""
+    return lrcurves.join([lrcurves.constant(first), curve], boundaries=[1])
+
+
+def _body(warm: Schedule | None, rest: Schedule, warmup_steps: int) -> Schedule:
+    return rest if warm is None else lrcurves.join([warm, rest], boundaries=[warmup_steps])
+
+
+def _base_validate(cls: str, t_max: Any, max_lr: Any, min_lr: Any, init_lr: Any, warmup_steps: Any) -> tuple[int, float, float, float, int]:
+    mn = _lr(cls, "min_lr", min_lr)
+    mx = _lr(cls, "max_lr", max_lr)
+    il = _lr(cls, "init_lr", init_lr)
+    tm = _steps(cls, "t_max", t_max)
+    w = _steps(cls, "warmup_steps", warmup_steps)
+    return tm, mx, mn, il, w
+
+
+def _warm(init_lr: float, max_lr: float, w: int) -> Schedule | None:
+    return lrcurves.linear(init_lr, max_lr, transition_steps=w) if w > 0 else None
+
+
+def _need_decay(cls: str, t_max: int, w: int) -> None:
+    if t_max <= w:
+        raise ValueError(
+            f"{_where(cls)}: t_max must be > warmup_steps (the decay divides by t_max - warmup_steps), "
+            f"got t_max={t_max} and warmup_steps={w}"
+        )
+
+
+def _cosine_wave(hi: float, lo: float, half_period: int) -> Schedule:
+    """``hi -> lo`` by cosine over ``half_period`` steps, back up, forever (period 2*half_period)."""
+    down = lrcurves.cosine_decay(hi, half_period, end_value=lo)
+    up = lrcurves.cosine_decay(lo, half_period, end_value=hi)
+    return lrcurves.repeat(lrcurves.join([down, up], boundaries=[half_period]), 2 * half_period)
+
+
+# ---------------------------------------------------------------------------
+# Base* schedulers (plain objects in the original)
+
+
+def linear(t_max: int, max_lr: float, min_lr: float = 0.0, init_lr: float = 0.0, warmup_steps: int = 0) -> Schedule:
+    """``LinearScheduler``: min_lr at construction, linear warmup, linear decay, clamped at min_lr past t_max."""
+    tm, mx, mn, il, w = _base_validate("LinearScheduler", t_max, max_lr, min_lr, init_lr, warmup_steps)
+    _need_decay("LinearScheduler", tm, w)
+    decay = lrcurves.linear(mx, mn, transition_steps=tm - w)
+    return _after_one(_body(_warm(il, mx, w), decay, w), mn)
+
+
+def cosine(t_max: int, max_lr: float, min_lr: float = 0.0, init_lr: float = 0.0, warmup_steps: int = 0) -> Schedule:
+    """``CosineScheduler``: like :func:`linear` with a cosine decay that rises again past t_max (as the original)."""
+    tm, mx, mn, il, w = _base_validate("CosineScheduler", t_max, max_lr, min_lr, init_lr, warmup_steps)
+    _need_decay("CosineScheduler", tm, w)
+    return _after_one(_body(_warm(il, mx, w), _cosine_wave(mx, mn, tm - w), w), mn)
+
+
+def poly(t_max: int, max_lr: float, min_lr: float = 0.0, init_lr: float = 0.0, warmup_steps: int = 0, poly_order: float = 0.5) -> Schedule:
+    """``PolyScheduler``: linear warmup, then min + (max - min) * (s - W) ** poly_order up to t_max, held after.
+
+    The original ignores ``t_max`` and grows without bound; here the growth
+    is honoured up to ``s = t_max`` (the table has ``t_max - W + 1`` entries)
+    and the value holds from there on.
+    """
+    tm, mx, mn, il, w = _base_validate("PolyScheduler", t_max, max_lr, min_lr, init_lr, warmup_steps)
+    po = float(as_value(_where("PolyScheduler"), "poly_order", poly_order, min=0.0, min_open=True, allow_array=False))
+    n = max(tm - w, 1)
+    x = np.arange(n + 1, dtype=np.float64)
+    x[0] = 1.0  # s = W gives max_lr, as does s = W + 1
+    grow = lrcurves.tabulated((mn + (mx - mn) * x**po).tolist())
+    return _after_one(_body(_warm(il, mx, w), grow, w), mn)
+
+
+# ---------------------------------------------------------------------------
+# REX, CosineAnnealingWarmupRestarts (torch LRScheduler subclasses)
+
+
+def rex(total_steps: int, max_lr: float = 1.0, min_lr: float = 0.0) -> Schedule:
+    """``REXScheduler``: min_lr at construction (f(0) = max_lr is never applied), then f(k), min_lr from total_steps on."""
+    cls = "REXScheduler"
+    mx, mn = _lr(cls, "max_lr", max_lr), _lr(cls, "min_lr", min_lr)
+    n = _steps(cls, "total_steps", total_steps)
+    if n <= 1:
+        return lrcurves.constant(mn)
+    # no core piece advances a step (value at k = rex(k) for k >= 1 after a
+    # different step 0), so the decay window is a table of core rex values
+    core = lrcurves.rex(mx, n, end_value=mn)
+    vals = np.asarray(lrcurves.curve(core, n + 1), dtype=np.float64)
+    vals[0] = mn
+    return lrcurves.tabulated(vals.tolist())
+
+
+def _cawr_next_len(length: int, w: int, mult: float) -> int:
+    return max(1, int((length - w) * mult)) + w
+
+
+def cosine_annealing_with_warmup(
+    first_cycle_steps: int,
+    cycle_mult: float = 1.0,
+    max_lr: float = 1e-4,
+    min_lr: float = 1e-6,
+    warmup_steps: int = 0,
+    gamma: float = 0.9,
+) -> Schedule:
+    """``CosineAnnealingWarmupRestarts``: cosine restarts with warmup, peak decay gamma, min_lr forced at step 0."""
+    cls = "CosineAnnealingWarmupRestarts"
+    f = _steps(cls, "first_cycle_steps", first_cycle_steps, 1)
+    w = _steps(cls, "warmup_steps", warmup_steps)
+    if w >= f:
+        raise ValueError(
+            f"{_where(cls)}: warmup_steps must be smaller than first_cycle_steps, got warmup_steps={w} >= first_cycle_steps={f}"
+        )
+    mx, mn = _lr(cls, "max_lr", max_lr), _lr(cls, "min_lr", min_lr)
+    # shrinking cycles (0 < cycle_mult < 1) are not expressible by core cosine_restarts
+    mult = float(as_value(_where(cls), "cycle_mult", cycle_mult, min=1.0, allow_array=False))
+    g = float(as_value(_where(cls), "gamma", gamma, min=0.0, allow_array=False))
+    raw = lrcurves.cosine_restarts(
+        peak_value=mx, first_cycle_steps=f, cycle_mult=mult, min_value=mn, peak_decay=g, warmup_steps=w, cycle_rounding="floor"
+    )
+    if w > 0:
+        return raw  # step 0 is the warmup start, min_lr, as the constructor writes
+    # W = 0: the constructor forces min_lr over the first cycle's peak; the rest of
+    # the first cycle is a table of core values, later cycles a restart series
+    nxt = lrcurves.cosine_restarts(
+        peak_value=mx * g, first_cycle_steps=_cawr_next_len(f, w, mult), cycle_mult=mult,
+        min_value=mn, peak_decay=g, warmup_steps=w, cycle_rounding="floor",
+    )
+    if f == 1:
+        return lrcurves.join([lrcurves.constant(mn), nxt], boundaries=[1])
+    head = np.asarray(lrcurves.curve(raw, f), dtype=np.float64)
+    head[0] = mn
+    return lrcurves.join([lrcurves.tabulated(head.tolist()), nxt], boundaries=[f])
+
+
+def _cawr_raw(first_cycle_steps: int, cycle_mult: float, max_lr: float, min_lr: float, warmup_steps: int, gamma: float) -> Schedule:
+    """The curve without the forced min at step 0 (explicit ``step(0)`` with W = 0 gives max_lr)."""
+    return lrcurves.cosine_restarts(
+        peak_value=max_lr, first_cycle_steps=first_cycle_steps, cycle_mult=cycle_mult, min_value=min_lr,
+        peak_decay=gamma, warmup_steps=warmup_steps, cycle_rounding="floor",
+    )
+
+
+# ---------------------------------------------------------------------------
+# Chebyshev
+
+
+def _chebyshev_nodes(n: int, small_m: float = 0.05, big_m: float = 1.0) -> np.ndarray:
+    c, r = (big_m + small_m) / 2.0, (big_m - small_m) / 2.0
+    return 1.0 / (c - r * np.cos((np.arange(n) + 0.5) * np.pi / n))
+
+
+def _chebyshev_permutation(n: int) -> np.ndarray:
+    perm = np.array([0])
+    while len(perm) < n:
+        perm = np.stack([perm, 2 * len(perm) - 1 - perm], axis=1).reshape(-1)
+    return perm
+
+
+def chebyshev_perm_steps(num_epochs: int) -> np.ndarray:
+    """pytorch_optimizer 4.1.0's ``get_chebyshev_perm_steps``: nodes in fractal order (note the N - 2)."""
+    n = as_int(_where("get_chebyshev_perm_steps"), "num_epochs", num_epochs, min=1)
+    steps = _chebyshev_nodes(n)
+    perm = _chebyshev_permutation(n - 2)
+    return steps[perm[perm < n]]
+
+
+def _chebyshev_power(num_epochs: int) -> int:
+    return 2 ** (int(math.log2(num_epochs - 1)) + 1) if num_epochs > 1 else 1
+
+
+def chebyshev_multipliers(num_epochs: int) -> tuple[float, ...]:
+    """The multiplier table: index ``epoch`` (clamped at the end) gives ``get_chebyshev_lr_lambda``."""
+    n = as_int(_where("get_chebyshev_schedule"), "num_epochs", num_epochs, min=1)
+    seq = chebyshev_perm_steps(_chebyshev_power(n))
+    # epoch e uses seq[clip(e - 2, 0, len - 1)]: the first node three times
+    return (float(seq[0]), float(seq[0]), *map(float, seq))
+
+
+def chebyshev(num_epochs: int, is_warmup: bool = False, base_lr: float = 1.0) -> Schedule:
+    """``get_chebyshev_schedule``: base_lr times the fractal Chebyshev multiplier of epoch k."""
+    cls = "get_chebyshev_schedule"
+    warm = as_bool(_where(cls), "is_warmup", is_warmup)
+    b = _lr(cls, "base_lr", base_lr)
+    if warm:
+        as_int(_where(cls), "num_epochs", num_epochs, min=1)
+        table: tuple[float, ...] = (1.0,)
+    else:
+        table = chebyshev_multipliers(num_epochs)
+    vals = [b * v for v in table]
+    return lrcurves.tabulated(vals) if len(vals) > 1 else lrcurves.constant(vals[0])
+
+
+# ---------------------------------------------------------------------------
+# warmup-stable-decay
+
+
+def _wsd_decay(kind: str, d: int, mr: float, num_cycles: float, b: float) -> Schedule:
+    """The decay window (``d >= 1`` steps) of the multiplier, times ``b``."""
+    if kind == "linear":
+        return lrcurves.linear(b, 0.0, transition_steps=d)
+    if kind in ("1-sqrt", "1-square"):
+        # falls towards 0 (not min_lr_ratio), as the original
+        return lrcurves.warmup_stable_decay(b, 0, 0, d, decay_shape=kind, init_value=b, end_value=0.0)
+    # cosine: mr + (1 - mr) * (1 + cos(2 pi nc p)) / 2 with p = j / d
+    if num_cycles == 0.5:
+        return lrcurves.cosine_decay(b, d, end_value=b * mr)
+    # a cosine wave of half period d, evaluated at the fractional steps 2 |nc| j
+    wave = _cosine_wave(b, b * mr, d)
+    vals = np.asarray(wave(np.arange(d, dtype=np.float64) * (2.0 * abs(num_cycles))), dtype=np.float64)
+    return lrcurves.tabulated(vals.tolist()) if d > 1 else lrcurves.constant(float(vals[0]))
+
+
+def warmup_stable_decay(
+    num_warmup_steps: int,
+    num_stable_steps: int,
+    num_decay_steps: int,
+    min_lr_ratio: float = 0.0,
+    num_cycles: float = 0.5,
+    cooldown_type: str = "1-sqrt",
+    base_lr: float = 1.0,
+) -> Schedule:
+    """``get_wsd_schedule``: base_lr times the WSD multiplier; non-cosine cooldowns fall to 0 then jump to min_lr_ratio."""
+    cls = "get_wsd_schedule"
+    w = _steps(cls, "num_warmup_steps", num_warmup_steps)
+    s = _steps(cls, "num_stable_steps", num_stable_steps)
+    d = _steps(cls, "num_decay_steps", num_decay_steps)
+    mr = float(as_value(_where(cls), "min_lr_ratio", min_lr_ratio, min=0.0, allow_array=False))
+    nc = float(as_value(_where(cls), "num_cycles", num_cycles, min=None, allow_array=False))
+    kind = as_choice(_where(cls), "cooldown_type", cooldown_type, COOLDOWN_TYPES)
+    b = _lr(cls, "base_lr", base_lr)
+    pieces: list[Schedule] = []
+    edges: list[int] = []
+    at = 0
+    if w > 0:
+        pieces.append(lrcurves.linear(0.0, b, transition_steps=w))
+        edges.append(at)
+        at += w
+    if s > 0:
+        pieces.append(lrcurves.constant(b))
+        edges.append(at)
+        at += s
+    if d > 0:
+        pieces.append(_wsd_decay(kind, d, mr, nc, b))
+        edges.append(at)
+        at += d
+    pieces.append(lrcurves.constant(b * mr))
+    edges.append(at)
+    return pieces[0] if len(pieces) == 1 else lrcurves.join(pieces, boundaries=edges[1:])
+
+
+# ---------------------------------------------------------------------------
+# ProportionScheduler: the derived-schedule case
+
+
+def proportion(lr_schedule: Schedule, max_lr: float, min_lr: float = 0.0, max_value: float = 2.0, min_value: float = 2.0) -> Schedule:
+    """``ProportionScheduler`` as a derived schedule: the affine remap of ``lr_schedule``'s range.
+
+    ``[min_lr, max_lr]`` maps onto ``[min_value, max_value]`` (not clamped);
+    ``max_lr == min_lr`` gives the constant ``max_value`` as the original.
+    """
+    if not isinstance(lr_schedule, Schedule):
+        raise TypeError(f"{_where('ProportionScheduler')}: lr_schedule must be a Schedule, got {type(lr_schedule).__name__}")
+    mx, mn, hv, lv = _proportion_params(max_lr, min_lr, max_value, min_value)
+    if mx == mn:
+        return lrcurves.constant(hv)
+    return lrcurves.remap(lr_schedule, in_min=mn, in_max=mx, out_min=lv, out_max=hv, clamp=False)
+
+
+def _proportion_params(max_lr: Any, min_lr: Any, max_value: Any, min_value: Any) -> tuple[float, float, float, float]:
+    cls = "ProportionScheduler"
+    mx, mn = _lr(cls, "max_lr", max_lr), _lr(cls, "min_lr", min_lr)
+    hv = float(as_value(_where(cls), "max_value", max_value, min=None, allow_array=False))
+    lv = float(as_value(_where(cls), "min_value", min_value, min=None, allow_array=False))
+    if mx < mn:
+        raise ValueError(f"{_where(cls)}: max_lr must be >= min_lr, got max_lr={mx!r} and min_lr={mn!r}")
+    return mx, mn, hv, lv
+
+
+# ---------------------------------------------------------------------------
+# by name
+
+_FACTORIES: dict[str, Callable[..., Schedule]] = {
+    "linear": linear,
+    "cosine": cosine,
+    "poly": poly,
+    "rex": rex,
+    "cosine_annealing_with_warmup": cosine_annealing_with_warmup,
+    "chebyshev": chebyshev,
+    "warmup_stable_decay": warmup_stable_decay,
+    "proportion": proportion,
+}
+NAMES: tuple[str, ...] = tuple(sorted(_FACTORIES))
+
+
+def schedule(name: str, /, **params: Any) -> Schedule:
+    """The pure schedule of pytorch_optimizer scheduler ``name`` (its ``load_lr_scheduler`` name).
+
+    ``params`` are the constructor's keyword arguments without the
+    optimizer; LambdaLR-based ones (``chebyshev``, ``warmup_stable_decay``)
+    take ``base_lr`` (default 1: the multiplier).  torch's own schedulers
+    (``step``, ``cosine_annealing``, ...) are not translated here.
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"pytorch_optimizer scheduler name must be a string, got {name!r}")
+    key = name.lower()
+    if key not in _FACTORIES:
+        raise ValueError(f"pytorch_optimizer: no pure schedule for {name!r}; valid: {', '.join(NAMES)}")
+    fac = _FACTORIES[key]
+    import inspect
+
+    sig = inspect.signature(fac).parameters
+    unknown = [k for k in params if k not in sig]
+    if unknown:
+        raise ValueError(f"{_where(key)}: unknown parameter(s) {', '.join(map(repr, unknown))}; valid: {', '.join(sig)}")
+    return fac(**params)
+
+
+def _detect(d: Mapping[str, Any]) -> bool:
+    return "pytorch_optimizer" in d
+
+
+def _load(d: Mapping[str, Any], **kwargs: Any) -> Schedule:
+    extra = set(d) - {"pytorch_optimizer", "params"}
+    if extra:
+        raise ValueError(f"pytorch_optimizer config has unknown key(s) {sorted(extra)}; expected 'pytorch_optimizer' and 'params'")
+    params = dict(d.get("params") or {})
+    if "lr_schedule" in params and not isinstance(params["lr_schedule"], Schedule):
+        params["lr_schedule"] = lrcurves.from_config(params["lr_schedule"])
+    params.update(kwargs)
+    return schedule(d["pytorch_optimizer"], **params)
+
+
+register_config_format(_detect, _load)
