@@ -6,16 +6,17 @@ by stepping), so composites jit, vectorise and resume like any schedule.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 from lrcurves._schedule import Params, Schedule, register
-from lrcurves._validate import as_ints
-from lrcurves._xp import Namespace
+from lrcurves._validate import Value, as_bool, as_int, as_ints, as_value, check_le
+from lrcurves._xp import Namespace, to_float
 
-__all__ = ["join"]
+__all__ = ["clip", "join", "remap", "repeat", "scale"]
 
 
 def _as_schedule(where: str, s: Any) -> Schedule:
@@ -118,4 +119,295 @@ def join(schedules: Sequence[Schedule], boundaries: Sequence[int]) -> Schedule:
     return Schedule._make("join", schedules=sch, boundaries=bnd)
 
 
-_ = np  # numpy kept for combinators added below
+
+# ---------------------------------------------------------------------------
+# scale
+
+
+def _child_mom(p: Params) -> bool:
+    return p.schedule.has_momentum
+
+
+def _child_phases(p: Params) -> tuple[int, ...]:
+    return p.schedule.phases()
+
+
+def _child_mom_bounds(p: Params) -> tuple[float, float]:
+    return p.schedule.momentum_bounds()
+
+
+def _affine(a: Any, x: float, b: Any) -> Any:
+    """``a * x + b`` with ``0 * inf = 0`` (unbounded children)."""
+    if math.isinf(x):
+        return np.where(np.asarray(a) == 0, b, x)
+    return a * x + b
+
+
+def _scale_bounds(p: Params) -> tuple[Any, Any]:
+    lo, hi = p.schedule.bounds()
+    return _affine(p.factor, lo, p.offset), _affine(p.factor, hi, p.offset)
+
+
+@register(
+    "scale",
+    kind="combinator",
+    lr=lambda xp, t, p: p.schedule._lr(xp, t) * p.factor + p.offset,
+    momentum=lambda xp, t, p: p.schedule._mom(xp, t),
+    has_momentum=_child_mom,
+    bounds=_scale_bounds,
+    momentum_bounds=_child_mom_bounds,
+    phases=_child_phases,
+)
+def scale(schedule: Schedule, factor: Value = 1.0, offset: Value = 0.0) -> Schedule:
+    r"""Multiply a schedule by ``factor`` and add ``offset``.
+
+    .. math::
+        \eta(t) = a\, s(t) + b
+
+    Symbols: :math:`s` = ``schedule``, :math:`a` = ``factor``, :math:`b` =
+    ``offset``.
+
+    Conventions: same steps as ``schedule`` (step 0 is its step 0); only the
+    learning rate is scaled, momentum passes through unchanged.  A negative
+    ``offset`` is accepted only when the schedule's bounds prove the result
+    stays ``>= 0``.  torch's ``LambdaLR``/``MultiplicativeLR`` style
+    multipliers of a base LR are ``scale(multiplier_schedule, base_lr)``.
+
+    Args:
+      schedule: the schedule to transform.
+      factor: :math:`a \ge 0` (an array sweeps several factors).
+      offset: :math:`b`, any finite value keeping the result non-negative.
+
+    Examples:
+      >>> import lrcurves
+      >>> s = lrcurves.scale(lrcurves.linear(1.0, 0.0, 4), factor=0.1, offset=0.01)
+      >>> [round(float(v), 4) for v in lrcurves.curve(s, 5)]
+      [0.11, 0.085, 0.06, 0.035, 0.01]
+    """
+    name = "scale"
+    sch = _as_schedule(f"{name}: schedule", schedule)
+    a = as_value(name, "factor", factor, min=0.0)
+    b = as_value(name, "offset", offset, min=None)
+    if np.any(np.asarray(b) < 0):
+        lo = float(np.min(a * sch.bounds()[0] + b))
+        if lo < 0:
+            raise ValueError(
+                f"{name}: offset={_show(b)} can make the value negative (factor * "
+                f"lower bound + offset = {lo!r}); use clip() or a smaller offset"
+            )
+    return Schedule._make(name, schedule=sch, factor=a, offset=b)
+
+
+def _show(v: Any) -> str:
+    return repr(v.tolist()) if isinstance(v, np.ndarray) else repr(v)
+
+
+# ---------------------------------------------------------------------------
+# clip
+
+
+def _clip_lr(xp: Namespace, t: Any, p: Params) -> Any:
+    v = p.schedule._lr(xp, t)
+    if p.min_value is not None:
+        v = xp.maximum(v, v * 0.0 + p.min_value)
+    if p.max_value is not None:
+        v = xp.minimum(v, v * 0.0 + p.max_value)
+    return v
+
+
+def _clip_bounds(p: Params) -> tuple[Any, Any]:
+    lo, hi = p.schedule.bounds()
+    if p.min_value is not None:
+        lo, hi = np.maximum(lo, p.min_value), np.maximum(hi, p.min_value)
+    if p.max_value is not None:
+        lo, hi = np.minimum(lo, p.max_value), np.minimum(hi, p.max_value)
+    return lo, hi
+
+
+@register(
+    "clip",
+    kind="combinator",
+    lr=_clip_lr,
+    momentum=lambda xp, t, p: p.schedule._mom(xp, t),
+    has_momentum=_child_mom,
+    bounds=_clip_bounds,
+    momentum_bounds=_child_mom_bounds,
+    phases=_child_phases,
+)
+def clip(schedule: Schedule, min_value: Value | None = None, max_value: Value | None = None) -> Schedule:
+    r"""Clamp a schedule's values to ``[min_value, max_value]``.
+
+    .. math::
+        \eta(t) = \min\bigl(\max(s(t), \eta_{lo}), \eta_{hi}\bigr)
+
+    Symbols: :math:`s` = ``schedule``, :math:`\eta_{lo}` = ``min_value``,
+    :math:`\eta_{hi}` = ``max_value``.
+
+    Conventions: same steps as ``schedule``; either bound may be omitted
+    (not both).  Only the learning rate is clipped; momentum passes through.
+    A floor on an LR (``clip(s, min_value=1e-6)``) is the usual use, like
+    the ``min_lr`` arguments of timm and DeepSpeed schedulers.
+
+    Args:
+      schedule: the schedule to clamp.
+      min_value: lower bound, ``>= 0``, or ``None``.
+      max_value: upper bound, ``>= min_value``, or ``None``.
+
+    Examples:
+      >>> import lrcurves
+      >>> s = lrcurves.clip(lrcurves.linear(1.0, 0.0, 4), min_value=0.3, max_value=0.8)
+      >>> lrcurves.curve(s, 5).tolist()
+      [0.8, 0.75, 0.5, 0.3, 0.3]
+    """
+    name = "clip"
+    sch = _as_schedule(f"{name}: schedule", schedule)
+    if min_value is None and max_value is None:
+        raise ValueError(f"{name}: give min_value or max_value (or both), got neither")
+    lo = None if min_value is None else as_value(name, "min_value", min_value)
+    hi = None if max_value is None else as_value(name, "max_value", max_value)
+    if lo is not None and hi is not None:
+        check_le(name, "min_value", lo, "max_value", hi)
+    return Schedule._make(name, schedule=sch, min_value=lo, max_value=hi)
+
+
+# ---------------------------------------------------------------------------
+# repeat
+
+
+def _repeat_phases(p: Params) -> tuple[int, ...]:
+    inner = [x for x in p.schedule.phases() if 0 < x < p.period]
+    out: list[int] = []
+    for k in range(4):
+        out.extend(k * p.period + x for x in inner)
+        out.append((k + 1) * p.period)
+    return tuple(out)
+
+
+@register(
+    "repeat",
+    kind="combinator",
+    lr=lambda xp, t, p: p.schedule._lr(xp, t % p.period),
+    momentum=lambda xp, t, p: p.schedule._mom(xp, t % p.period),
+    has_momentum=_child_mom,
+    bounds=lambda p: p.schedule.bounds(),
+    momentum_bounds=_child_mom_bounds,
+    phases=_repeat_phases,
+)
+def repeat(schedule: Schedule, period: int) -> Schedule:
+    r"""Restart a schedule every ``period`` steps.
+
+    .. math::
+        \eta(t) = s(t \bmod P)
+
+    Symbols: :math:`s` = ``schedule``, :math:`P` = ``period``.
+
+    Conventions: steps ``0 .. P-1`` are the schedule's own steps ``0 ..
+    P-1``; step ``P`` is its step 0 again.  Momentum repeats the same way.
+    (For SGDR use :func:`cosine_restarts`, which also grows cycles.)
+
+    Args:
+      schedule: the schedule to repeat.
+      period: :math:`P \ge 1`.
+
+    Examples:
+      >>> import lrcurves
+      >>> s = lrcurves.repeat(lrcurves.linear(1.0, 0.0, 2), period=3)
+      >>> lrcurves.curve(s, 7).tolist()
+      [1.0, 0.5, 0.0, 1.0, 0.5, 0.0, 1.0]
+    """
+    name = "repeat"
+    sch = _as_schedule(f"{name}: schedule", schedule)
+    return Schedule._make(name, schedule=sch, period=as_int(name, "period", period, min=1))
+
+
+# ---------------------------------------------------------------------------
+# remap
+
+
+def _remap_raw(v: Any, p: Params) -> Any:
+    return p.out_min + (p.out_max - p.out_min) * ((v - p.in_min) / (p.in_max - p.in_min))
+
+
+def _remap_lr(xp: Namespace, t: Any, p: Params) -> Any:
+    v = _remap_raw(p.schedule._lr(xp, t), p)
+    if p.clamp:
+        z = to_float(xp, v) * 0.0
+        v = xp.clip(v, z + np.minimum(p.out_min, p.out_max), z + np.maximum(p.out_min, p.out_max))
+    return v
+
+
+def _remap_bounds(p: Params) -> tuple[Any, Any]:
+    lo, hi = p.schedule.bounds()
+    slope = (np.asarray(p.out_max) - p.out_min) / (np.asarray(p.in_max) - p.in_min)
+    a = _affine(slope, lo - p.in_min, p.out_min) if math.isinf(lo) else _remap_raw(lo, p)
+    b = _affine(slope, hi - p.in_min, p.out_min) if math.isinf(hi) else _remap_raw(hi, p)
+    mlo, mhi = np.minimum(a, b), np.maximum(a, b)
+    if p.clamp:
+        olo, ohi = np.minimum(p.out_min, p.out_max), np.maximum(p.out_min, p.out_max)
+        mlo, mhi = np.clip(mlo, olo, ohi), np.clip(mhi, olo, ohi)
+    return mlo, mhi
+
+
+@register(
+    "remap",
+    kind="combinator",
+    lr=_remap_lr,
+    bounds=_remap_bounds,
+    phases=_child_phases,
+)
+def remap(
+    schedule: Schedule,
+    in_min: Value,
+    in_max: Value,
+    out_min: Value,
+    out_max: Value,
+    clamp: bool = False,
+) -> Schedule:
+    r"""Map a schedule's range ``[in_min, in_max]`` affinely onto ``[out_min, out_max]``.
+
+    .. math::
+        v(t) = o_0 + (o_1 - o_0)\,\frac{s(t) - i_0}{i_1 - i_0}
+
+    Symbols: :math:`s` = ``schedule``, :math:`i_0` = ``in_min``, :math:`i_1`
+    = ``in_max``, :math:`o_0` = ``out_min``, :math:`o_1` = ``out_max``.
+
+    Conventions: same steps as ``schedule``.  Without ``clamp`` the map
+    extrapolates (pytorch_optimizer's ``ProportionScheduler``, the GSAM
+    :math:`\rho` schedule, is ``remap(lr_schedule, min_lr, max_lr,
+    min_value, max_value)``); the schedule's bounds must then keep the
+    result non-negative.  With ``clamp`` the result is clipped to the output
+    range.  ``out_max < out_min`` gives an inverse map.  No momentum.
+
+    Args:
+      schedule: the driving schedule (usually the LR).
+      in_min: input value mapped to ``out_min``.
+      in_max: input value mapped to ``out_max``, ``> in_min``.
+      out_min: output at ``in_min``, ``>= 0``.
+      out_max: output at ``in_max``, ``>= 0``.
+      clamp: clip the result to the output range.
+
+    Examples:
+      >>> import lrcurves
+      >>> lr = lrcurves.linear(0.1, 0.001, 2)
+      >>> rho = lrcurves.remap(lr, 0.001, 0.1, out_min=0.01, out_max=0.05)
+      >>> [round(float(v), 4) for v in lrcurves.curve(rho, 3)]
+      [0.05, 0.03, 0.01]
+    """
+    name = "remap"
+    sch = _as_schedule(f"{name}: schedule", schedule)
+    i0 = as_value(name, "in_min", in_min, min=None)
+    i1 = as_value(name, "in_max", in_max, min=None)
+    if np.any(np.asarray(i1) <= np.asarray(i0)):
+        raise ValueError(f"{name}: in_max must be > in_min, got in_min={_show(i0)} and in_max={_show(i1)}")
+    o0 = as_value(name, "out_min", out_min)
+    o1 = as_value(name, "out_max", out_max)
+    cl = as_bool(name, "clamp", clamp)
+    out = Schedule._make(name, schedule=sch, in_min=i0, in_max=i1, out_min=o0, out_max=o1, clamp=cl)
+    if not cl:
+        lo = out.bounds()[0]
+        if lo < 0:
+            raise ValueError(
+                f"{name}: without clamp the mapped value can go negative (schedule bounds "
+                f"{sch.bounds()} map to a lower bound {lo!r}); widen in_min/in_max or pass clamp=True"
+            )
+    return out
