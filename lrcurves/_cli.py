@@ -310,6 +310,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _build_parser().parse_args(argv)
         COMMANDS[args.command](args, sys.stdout)
+    except BrokenPipeError:  # e.g. `lrcurves export ... | head`
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return 0
     except SystemExit as exc:  # --help / --version
         return exc.code if isinstance(exc.code, int) else 0
     except (CLIError, ValueError, TypeError, OSError, KeyError) as exc:
