@@ -124,7 +124,9 @@ def _restarts_lr(xp: Namespace, t: Any, p: Params) -> Any:
 
 
 def _bounds(p: Params) -> tuple[Any, Any]:
-    return np.minimum(p.min_value, p.peak_value), np.maximum(p.min_value, p.peak_value)
+    # values lie between min_value and the cycle's peak; decayed peaks tend to 0
+    low_peak = p.peak_value if p.peak_decay == 1.0 else np.zeros_like(p.peak_value)
+    return np.minimum(p.min_value, low_peak), np.maximum(p.min_value, p.peak_value)
 
 
 def _phases(p: Params) -> tuple[int, ...]:

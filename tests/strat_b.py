@@ -1,0 +1,188 @@
+"""Hypothesis strategies for families B and the combinators (one per name).
+
+Parameters are drawn broadly but always valid: zero values, equal bounds,
+one-step cycles, zero-length phases, huge step counts, nested children.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+import lrcurves
+from lrcurves import Schedule
+
+__all__ = ["STRATEGIES"]
+
+values = st.one_of(
+    st.just(0.0),
+    st.just(1.0),
+    st.floats(min_value=1e-8, max_value=10.0, allow_nan=False, allow_infinity=False),
+)
+positive = st.floats(min_value=1e-6, max_value=10.0, allow_nan=False, allow_infinity=False)
+steps = st.one_of(st.just(1), st.integers(1, 20), st.integers(1, 10**6), st.just(10**9))
+small_steps = st.one_of(st.just(0), st.integers(0, 20), st.integers(0, 10**5))
+unit = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
+
+
+@st.composite
+def _child(draw: Any, momentum: bool = False) -> Schedule:
+    """A simple child schedule (with momentum when asked)."""
+    if momentum:
+        return lrcurves.cyclic(
+            draw(values) * 0.1,
+            1.0,
+            draw(st.integers(1, 50)),
+            base_momentum=0.8,
+            max_momentum=0.95,
+        )
+    kind = draw(st.sampled_from(["constant", "linear", "polynomial"]))
+    if kind == "constant":
+        return lrcurves.constant(draw(values))
+    if kind == "linear":
+        return lrcurves.linear(draw(values), draw(values), draw(steps), draw(small_steps))
+    return lrcurves.polynomial(draw(values), draw(values), draw(steps), draw(st.floats(0.1, 4.0)))
+
+
+def _sorted2(draw: Any) -> tuple[float, float]:
+    a, b = draw(values), draw(values)
+    return (a, b) if a <= b else (b, a)
+
+
+@st.composite
+def _warmup(draw: Any) -> Schedule:
+    shape = draw(st.sampled_from(["linear", "cosine", "exponential", "log"]))
+    child = draw(_child(momentum=draw(st.booleans())))
+    w = draw(st.one_of(st.just(0), st.integers(2, 50), st.integers(2, 10**6)))
+    init = draw(positive) if shape == "exponential" else draw(values)
+    peak = draw(st.one_of(st.just(None), positive if shape == "exponential" else values))
+    if shape == "exponential" and peak is None:
+        peak = draw(positive)
+    return lrcurves.warmup(child, w, shape, init, peak)
+
+
+@st.composite
+def _cyclic(draw: Any) -> Schedule:
+    lo, hi = _sorted2(draw)
+    mom = draw(st.booleans())
+    bm, mm = (sorted((draw(unit), draw(unit))) if mom else (None, None))
+    return lrcurves.cyclic(
+        lo,
+        hi,
+        draw(st.integers(1, 10**5)),
+        draw(st.one_of(st.none(), st.integers(1, 10**5))),
+        draw(st.sampled_from(["triangular", "triangular2", "exp_range"])),
+        draw(st.floats(min_value=0.5, max_value=1.0)),
+        draw(st.one_of(st.just(0), st.integers(1, 20))),
+        draw(st.one_of(st.none(), st.integers(0, 20))),
+        bm,
+        mm,
+    )
+
+
+@st.composite
+def _one_cycle(draw: Any) -> Schedule:
+    return lrcurves.one_cycle(
+        draw(values),
+        draw(steps),
+        draw(unit),
+        draw(st.sampled_from(["cos", "linear"])),
+        draw(st.floats(1.0, 1e3)),
+        draw(st.floats(1.0, 1e5)),
+        draw(st.booleans()),
+        draw(unit),
+        draw(unit),
+        draw(st.booleans()),
+    )
+
+
+@st.composite
+def _cosine_restarts(draw: Any) -> Schedule:
+    lo, hi = _sorted2(draw)
+    first = draw(st.integers(1, 10**4))
+    rounding = draw(st.sampled_from(["exact", "floor"]))
+    mult = draw(st.one_of(st.just(1.0), st.just(2.0), st.floats(1.01, 4.0)))
+    return lrcurves.cosine_restarts(
+        hi,
+        first,
+        mult,
+        lo,
+        draw(st.floats(min_value=0.1, max_value=1.0)),
+        draw(st.integers(0, first - 1)),
+        rounding,
+    )
+
+
+@st.composite
+def _wsd(draw: Any) -> Schedule:
+    dshape = draw(st.sampled_from(["linear", "cosine", "1-sqrt", "1-square", "exponential"]))
+    wshape = draw(st.sampled_from(["linear", "cosine", "exponential"]))
+    expo = dshape == "exponential" or wshape == "exponential"
+    return lrcurves.warmup_stable_decay(
+        draw(positive) if expo else draw(values),
+        draw(small_steps),
+        draw(small_steps),
+        draw(small_steps),
+        dshape,
+        draw(positive) if wshape == "exponential" else draw(values),
+        draw(positive) if dshape == "exponential" else draw(values),
+        wshape,
+    )
+
+
+@st.composite
+def _join(draw: Any) -> Schedule:
+    n = draw(st.integers(1, 4))
+    kids = [draw(_child()) for _ in range(n)]
+    b = sorted(set(draw(st.lists(st.integers(1, 10**6), min_size=n - 1, max_size=n - 1, unique=True))))
+    return lrcurves.join(kids, b)
+
+
+@st.composite
+def _scale(draw: Any) -> Schedule:
+    child = draw(_child(momentum=draw(st.booleans())))
+    factor = draw(values)
+    lo = child.bounds()[0] * factor
+    offset = draw(st.one_of(st.just(0.0), values, st.floats(-lo, 0.0) if lo > 0 else st.just(0.0)))
+    return lrcurves.scale(child, factor, offset)
+
+
+@st.composite
+def _clip(draw: Any) -> Schedule:
+    child = draw(_child(momentum=draw(st.booleans())))
+    lo, hi = _sorted2(draw)
+    which = draw(st.sampled_from(["min", "max", "both"]))
+    return lrcurves.clip(child, None if which == "max" else lo, None if which == "min" else hi)
+
+
+@st.composite
+def _repeat(draw: Any) -> Schedule:
+    child = draw(_child(momentum=draw(st.booleans())))
+    return lrcurves.repeat(child, draw(st.one_of(st.integers(1, 50), st.integers(1, 10**6))))
+
+
+@st.composite
+def _remap(draw: Any) -> Schedule:
+    child = draw(_child())
+    lo, hi = child.bounds()
+    clamp = draw(st.booleans())
+    i0, i1 = (lo, hi) if hi > lo else (lo, lo + 1.0)
+    if clamp:
+        i0 = draw(st.floats(0.0, 5.0))
+        i1 = i0 + draw(st.floats(1e-3, 5.0))
+    return lrcurves.remap(child, i0, i1, draw(values), draw(values), clamp)
+
+
+STRATEGIES: dict[str, st.SearchStrategy[Schedule]] = {
+    "warmup": _warmup(),
+    "cyclic": _cyclic(),
+    "one_cycle": _one_cycle(),
+    "cosine_restarts": _cosine_restarts(),
+    "warmup_stable_decay": _wsd(),
+    "join": _join(),
+    "scale": _scale(),
+    "clip": _clip(),
+    "repeat": _repeat(),
+    "remap": _remap(),
+}
