@@ -417,3 +417,30 @@ def test_multistep_matches_torch_multisteplr() -> None:
         got = _torch_run(lambda o: torch.optim.lr_scheduler.MultiStepLR(o, milestones=ms, gamma=gamma), base, 200)  # noqa: B023
         ours = lrcurves.multistep(base, ms, gamma)
         np.testing.assert_allclose(ours(np.arange(200)), got, rtol=1e-12, atol=1e-300, err_msg=str(ms))
+
+
+# ---------------------------------------------------------------------------
+# golden numbers recorded from real runs (deepspeed 0.19.8, pytorch-optimizer 4.1.0):
+# the optimizer's LR before update k+1, i.e. after k scheduler steps
+
+
+def test_linear_range_test_matches_deepspeed_lrrangetest_golden() -> None:
+    # LRRangeTest(min_lr=1e-3, step_size=7, step_rate=2.5, staircase=...)
+    ks = [0, 1, 6, 7, 8, 13, 14, 29]
+    cont = [0.001, 0.0013571428571428573, 0.003142857142857143, 0.0035, 0.0038571428571428567,
+            0.005642857142857143, 0.006, 0.011357142857142857]
+    stair = [0.001, 0.001, 0.001, 0.0035, 0.0035, 0.0035, 0.006, 0.011]
+    np.testing.assert_allclose(vals(lrcurves.linear_range_test(1e-3, 7, 2.5), ks), cont, rtol=1e-15)
+    s = lrcurves.linear_range_test(1e-3, 7, 2.5, staircase=True)
+    np.testing.assert_allclose(vals(s, ks), stair, rtol=1e-15)
+
+
+def test_rex_matches_pytorch_optimizer_golden() -> None:
+    # REXScheduler(total_steps=10, max_lr=0.3, min_lr=0.01): after k >= 1 steps
+    # it holds f(k); its first update runs at min_lr (constructor), never f(0)
+    got = [0.01, 0.2847368421052632, 0.2677777777777778, 0.2488235294117647, 0.22749999999999995,
+           0.2033333333333333, 0.17571428571428574, 0.14384615384615385, 0.10666666666666663,
+           0.0627272727272727, 0.01, 0.01, 0.01]
+    s = lrcurves.rex(0.3, 10, end_value=0.01)
+    np.testing.assert_allclose(vals(s, range(1, 13)), got[1:], rtol=1e-13)
+    assert s.value(0) == pytest.approx(0.3)
