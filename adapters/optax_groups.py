@@ -17,7 +17,13 @@ import optax
 
 import lrcurves
 from lrcurves import Schedule
-from lrcurves.layerwise import NO_DECAY, default_depth, default_is_head, group_settings, layerwise_settings
+from lrcurves.layerwise import (
+    NO_DECAY,
+    default_depth,
+    default_is_head,
+    group_settings,
+    layerwise_settings,
+)
 
 __all__ = ["leaf_names", "partition", "partition_spec"]
 

@@ -17,7 +17,13 @@ from typing import Any
 import torch
 
 from lrcurves._validate import as_value
-from lrcurves.layerwise import NO_DECAY, default_depth, default_is_head, group_settings, layerwise_settings
+from lrcurves.layerwise import (
+    NO_DECAY,
+    default_depth,
+    default_is_head,
+    group_settings,
+    layerwise_settings,
+)
 
 __all__ = ["param_groups"]
 
