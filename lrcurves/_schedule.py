@@ -122,7 +122,12 @@ def register(
     """Class the decorated factory as registered schedule ``name``."""
 
     def deco(factory: Callable[..., Schedule]) -> Callable[..., Schedule]:
-        if name in _REGISTRY:
+        prev = _REGISTRY.get(name)
+        if prev is not None and (
+            prev.factory.__code__.co_filename != factory.__code__.co_filename
+        ):
+            # the same file imported twice (e.g. pytest --import-mode=importlib
+            # on one module) re-registers harmlessly; a clash is a bug
             raise RuntimeError(f"schedule {name!r} registered twice")
         module = factory.__module__.rsplit(".", 1)[-1].lstrip("_")
         _REGISTRY[name] = ScheduleSpec(
