@@ -122,6 +122,43 @@ def test_absolute_cosine_with_eta_min() -> None:
     np.testing.assert_allclose(b, a, rtol=1e-10, atol=1e-15)
 
 
+@pytest.mark.parametrize("t_mult", [1, 2])
+def test_absolute_cosine_restarts_vs_warm_restarts(t_mult: int) -> None:
+    def opt() -> torch.optim.Optimizer:
+        return torch.optim.SGD(_params(1), lr=0.1)
+
+    a, b = _pair(
+        opt,
+        lambda o: tls.CosineAnnealingWarmRestarts(o, T_0=4, T_mult=t_mult, eta_min=0.01),
+        lambda o: CurveScheduler(
+            o, lrcurves.cosine_restarts(0.1, 4, cycle_mult=float(t_mult), min_value=0.01)
+        ),
+        n=30,
+    )
+    np.testing.assert_allclose(b, a, rtol=1e-10, atol=1e-15)
+
+
+def test_warmup_cosine_vs_sequential_lr() -> None:
+    """The usual torch recipe, SequentialLR(LinearLR, CosineAnnealingLR), as one schedule."""
+
+    def opt() -> torch.optim.Optimizer:
+        return torch.optim.SGD(_params(1), lr=1.0)
+
+    def theirs(o: torch.optim.Optimizer) -> Any:
+        return tls.SequentialLR(
+            o,
+            [
+                tls.LinearLR(o, start_factor=0.1, end_factor=1.0, total_iters=5),
+                tls.CosineAnnealingLR(o, T_max=15),
+            ],
+            milestones=[5],
+        )
+
+    s = lrcurves.warmup_cosine(1.0, warmup_steps=5, total_steps=20, init_value=0.1)
+    a, b = _pair(opt, theirs, lambda o: CurveScheduler(o, s, mode="multiplier"), n=21)
+    np.testing.assert_allclose(b, a, rtol=1e-10, atol=1e-15)
+
+
 @pytest.mark.parametrize("optim", ["sgd", "adam"])
 def test_one_cycle_parity_lr_and_momentum(optim: str) -> None:
     n = 30
