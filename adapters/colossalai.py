@@ -171,9 +171,6 @@ class _ColossalAIScheduler(LRScheduler):
         k = self.last_epoch
         return [s.value(k) for s in self._curves()]
 
-    def _get_closed_form_lr(self) -> list[float]:
-        return self.get_lr()
-
     # -- persistence --------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k not in _STATE_EXCLUDE}
@@ -183,11 +180,18 @@ class _ColossalAIScheduler(LRScheduler):
         self._schedule_bases = ()  # rebuild from the loaded base_lrs on next use
 
 
+class _CurveScheduler(_ColossalAIScheduler):
+    """Closed form: ``step(epoch)`` jumps straight to ``epoch``."""
+
+    def _get_closed_form_lr(self) -> list[float]:
+        return self.get_lr()
+
+
 def _params(**kw: Any) -> dict[str, Any]:
     return kw
 
 
-class CosineAnnealingLR(_ColossalAIScheduler):
+class CosineAnnealingLR(_CurveScheduler):
     """torch ``CosineAnnealingLR(T_max=total_steps, eta_min)`` (periodic past the end)."""
 
     _class_name = "CosineAnnealingLR"
@@ -203,7 +207,7 @@ class CosineAnnealingLR(_ColossalAIScheduler):
         super().__init__(optimizer, last_epoch, _params(total_steps=total_steps, eta_min=eta_min), kwargs)
 
 
-class CosineAnnealingWarmupLR(_ColossalAIScheduler):
+class CosineAnnealingWarmupLR(_CurveScheduler):
     """Warmup ``(k+1)/W * base``, then torch's cosine over ``total_steps - warmup_steps``."""
 
     _class_name = "CosineAnnealingWarmupLR"
@@ -223,7 +227,7 @@ class CosineAnnealingWarmupLR(_ColossalAIScheduler):
         )
 
 
-class FlatAnnealingLR(_ColossalAIScheduler):
+class FlatAnnealingLR(_CurveScheduler):
     """Flat ``base`` for ``int(total_steps * pct_start)`` steps, then cosine to ``eta_min``."""
 
     _class_name = "FlatAnnealingLR"
@@ -240,7 +244,7 @@ class FlatAnnealingLR(_ColossalAIScheduler):
         super().__init__(optimizer, last_epoch, _params(total_steps=total_steps, pct_start=pct_start), kwargs)
 
 
-class FlatAnnealingWarmupLR(_ColossalAIScheduler):
+class FlatAnnealingWarmupLR(_CurveScheduler):
     """Warmup, flat ``base``, then cosine to ``eta_min``."""
 
     _class_name = "FlatAnnealingWarmupLR"
@@ -265,7 +269,7 @@ class FlatAnnealingWarmupLR(_ColossalAIScheduler):
         )
 
 
-class LinearWarmupLR(_ColossalAIScheduler):
+class LinearWarmupLR(_CurveScheduler):
     """Warmup ``(k+1)/(W+1) * base``, then linear decay to 0 at ``total_steps`` (clamped)."""
 
     _class_name = "LinearWarmupLR"
@@ -283,7 +287,7 @@ class LinearWarmupLR(_ColossalAIScheduler):
         )
 
 
-class MultiStepLR(_ColossalAIScheduler):
+class MultiStepLR(_CurveScheduler):
     """``base * gamma ** (number of milestones <= k)``; ``milestones=None`` never decays."""
 
     _class_name = "MultiStepLR"
@@ -302,7 +306,7 @@ class MultiStepLR(_ColossalAIScheduler):
         )
 
 
-class MultiStepWarmupLR(_ColossalAIScheduler):
+class MultiStepWarmupLR(_CurveScheduler):
     """Warmup, then ``base * gamma ** #{m >= W : m <= k}``."""
 
     _class_name = "MultiStepWarmupLR"
@@ -325,7 +329,7 @@ class MultiStepWarmupLR(_ColossalAIScheduler):
         )
 
 
-class OneCycleLR(_ColossalAIScheduler):
+class OneCycleLR(_CurveScheduler):
     """torch ``OneCycleLR`` with ``max_lr`` = each group's current lr."""
 
     _class_name = "OneCycleLR"
@@ -414,7 +418,7 @@ class OneCycleLR(_ColossalAIScheduler):
         return [s.value(k) for s in curves]
 
 
-class PolynomialLR(_ColossalAIScheduler):
+class PolynomialLR(_CurveScheduler):
     """``(base - end_lr) * (1 - min(k, T) / T) ** power + end_lr`` (not torch's PolynomialLR)."""
 
     _class_name = "PolynomialLR"
@@ -433,7 +437,7 @@ class PolynomialLR(_ColossalAIScheduler):
         )
 
 
-class PolynomialWarmupLR(_ColossalAIScheduler):
+class PolynomialWarmupLR(_CurveScheduler):
     """Warmup, then ColossalAI's ``PolynomialLR`` over ``total_steps - warmup_steps``."""
 
     _class_name = "PolynomialWarmupLR"
@@ -456,7 +460,7 @@ class PolynomialWarmupLR(_ColossalAIScheduler):
         )
 
 
-class StepLR(_ColossalAIScheduler):
+class StepLR(_CurveScheduler):
     """``base * gamma ** floor(k / step_size)``; the default decays x0.1 every step."""
 
     _class_name = "StepLR"
@@ -474,7 +478,7 @@ class StepLR(_ColossalAIScheduler):
         )
 
 
-class ExponentialLR(_ColossalAIScheduler):
+class ExponentialLR(_CurveScheduler):
     """``base * gamma ** k``; the default ``gamma=1.0`` keeps the lr constant."""
 
     _class_name = "ExponentialLR"
@@ -598,5 +602,3 @@ class MultiplicativeLR(_CallableScheduler):
             self._running = [v * f(k) for v, f in zip(self._running, self.lr_lambdas, strict=True)]
             self._running_step = k
         return list(self._running)
-
-    _get_closed_form_lr = None  # type: ignore[assignment]
