@@ -86,7 +86,6 @@ Each is tested in ``tests/adapters/test_colossalai.py``.
 
 from __future__ import annotations
 
-import math
 import types
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -144,9 +143,13 @@ class _ColossalAIScheduler(LRScheduler):
     # -- curves -----------------------------------------------------------
     def _bases_from(self, optimizer: Optimizer, last_epoch: int) -> list[float]:
         out = []
-        for g in optimizer.param_groups:
-            v = g.get("initial_lr", g["lr"]) if last_epoch == -1 else g.get("initial_lr", math.nan)
-            out.append(_as_float(v))
+        for i, g in enumerate(optimizer.param_groups):
+            if last_epoch != -1 and "initial_lr" not in g:
+                raise KeyError(
+                    f"param 'initial_lr' is not specified in param_groups[{i}] when resuming "
+                    f"{self._class_name} with last_epoch={last_epoch}"
+                )
+            out.append(_as_float(g.get("initial_lr", g["lr"])))
         return out
 
     def _curve_bases(self) -> list[float]:

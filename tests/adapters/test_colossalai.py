@@ -680,3 +680,12 @@ def test_onecycle_group_keys_like_torch() -> None:
     with pytest.raises(ValueError, match="momentum or beta1"):
         cai.OneCycleLR(torch.optim.Adagrad([torch.nn.Parameter(torch.zeros(1))], lr=1.0), 10)
     cai.OneCycleLR(torch.optim.Adagrad([torch.nn.Parameter(torch.zeros(1))], lr=1.0), 10, cycle_momentum=False)
+
+
+def test_resume_via_last_epoch() -> None:
+    with pytest.raises(KeyError, match="initial_lr"):
+        cai.PolynomialLR(make_opt([1.0]), 10, last_epoch=3)
+    opt = make_opt([1.0])
+    opt.param_groups[0]["initial_lr"] = 1.0
+    s = cai.PolynomialLR(opt, 10, end_lr=0.0, last_epoch=3)
+    assert s.last_epoch == 4 and opt.param_groups[0]["lr"] == pytest.approx(0.6)
