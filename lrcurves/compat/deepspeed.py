@@ -186,7 +186,7 @@ def _pick_base(t: str, base_lr: Any, group: int, why: str) -> float:
     return float(as_value(t, "base_lr", v, allow_array=False))
 
 
-def _int(t: str, name: str, v: Any, min: int) -> int:  # noqa: A002
+def _int(t: str, name: str, v: Any, min: int) -> int:
     return as_int(t, name, v, min=min)
 
 
@@ -223,7 +223,8 @@ def schedule_from_ds(
     unset and by ``WarmupCosineLR``.  ``last_batch_iteration`` is accepted
     and ignored (the schedule is a function of the step).
     """
-    from lrcurves import combinators as C, schedules as S  # noqa: N812
+    from lrcurves import combinators as C
+    from lrcurves import schedules as S
 
     t = _check_type(type_name)
     p = normalize_params(t, params)
@@ -292,12 +293,12 @@ def schedule_from_ds(
     return C.join([cyc, decay], boundaries=[total])
 
 
-def _log_ramp(S: Any, w: int, init: float, peak: float) -> Schedule:  # noqa: N803
+def _log_ramp(S: Any, w: int, init: float, peak: float) -> Schedule:
     """DeepSpeed's log ramp for local steps ``0 .. w-2`` (the peak is never reached)."""
     return S.warmup(S.constant(peak), w, shape="log", init_value=init, peak_value=peak)
 
 
-def _cycle(S: Any, t: str, p: Mapping[str, Any], lo: float, hi: float, g: int) -> tuple[Schedule, int]:  # noqa: N803
+def _cycle(S: Any, t: str, p: Mapping[str, Any], lo: float, hi: float, g: int) -> tuple[Schedule, int]:
     first = _int(t, "cycle_first_step_size", p["cycle_first_step_size"], 1)
     second = first if p["cycle_second_step_size"] is None else _int(
         t, "cycle_second_step_size", p["cycle_second_step_size"], 0
@@ -340,7 +341,8 @@ def momentum_from_ds(
     ``decay_mom_rate`` (with ``decay_step_size > 0``) raises: DeepSpeed
     multiplies the momentum by ``1 + rate * n / size``, which exceeds 1.
     """
-    from lrcurves import combinators as C, schedules as S  # noqa: N812
+    from lrcurves import combinators as C
+    from lrcurves import schedules as S
 
     t = _check_type(type_name)
     p = normalize_params(t, params)

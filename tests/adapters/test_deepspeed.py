@@ -153,7 +153,7 @@ def test_random_side_by_side(cls: str, seed: int) -> None:
 def test_many_sets_pure_get_lr(cls: str) -> None:
     """Hundreds of sets: DeepSpeed's get_lr at every t vs our per-group schedules."""
     rng = random.Random(1234)
-    for _ in range(120):
+    for _ in range(80):
         n = rng.choice([1, 2])
         lrs = [rng.uniform(1e-4, 1e-1) for _ in range(n)]
         params, steps = random_params(cls, rng, n)
@@ -171,7 +171,7 @@ def test_state_dict_resume_matches_uninterrupted() -> None:
             lrs = [0.01, 0.02]
             params, steps = random_params(cls, rng, 2)
             stop = rng.randint(0, steps)
-            a, b, oa, ob = build_pair(cls, params, "adam", lrs)
+            a, b, oa, _ob = build_pair(cls, params, "adam", lrs)
             for _ in range(stop):
                 a.step()
                 b.step()
@@ -211,7 +211,7 @@ def test_wrapped_optimizer_and_type_error() -> None:
     opt = make_opt("adam", [0.1])
     s = ours.WarmupLR(Wrapper(opt), warmup_num_steps=4)
     assert s.optimizer is opt
-    with pytest.raises(TypeError, match="is not a subclass of torch.optim.Optimizer"):
+    with pytest.raises(TypeError, match=r"is not a subclass of torch\.optim\.Optimizer"):
         ours.WarmupLR(object())
 
 
@@ -381,7 +381,7 @@ def test_deepspeed_engine_uses_our_scheduler() -> None:
         sched = ours.OneCycle(opt, 1e-3, 1e-2, cycle_first_step_size=3)
         cfg = {"train_batch_size": 1, "zero_optimization": {"stage": 0}}
         engine, _, _, lr_s = deepspeed.initialize(model=model, optimizer=opt, lr_scheduler=sched, config=cfg)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         pytest.skip(f"DeepSpeed engine cannot start on this CPU machine: {type(exc).__name__}: {exc}")
     assert lr_s is sched
     ref = ds_mod.OneCycle(make_opt("adam", [0.01]), 1e-3, 1e-2, cycle_first_step_size=3)

@@ -1,0 +1,247 @@
+"""DeepSpeed ``"scheduler"`` blocks through ``lrcurves.from_config`` (NumPy and jax.jit)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import lrcurves
+from lrcurves.compat.deepspeed import VALID_LR_SCHEDULES, momentum_from_ds, schedule_from_ds
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+RTOL = 1e-12
+
+
+def ds_curve(block: dict[str, Any], n: int, lr: float = 0.01) -> tuple[np.ndarray, np.ndarray | None]:
+    """DeepSpeed's optimizer LR (and beta1) after k = 0..n-1 step() calls."""
+    torch = pytest.importorskip("torch")
+    lrs = pytest.importorskip("deepspeed.runtime.lr_schedules", reason="deepspeed is not installed")
+    logging.getLogger("DeepSpeed").setLevel(logging.ERROR)
+    opt = torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))], lr=lr)
+    s = getattr(lrs, block["type"])(opt, **block["params"])
+    out, mom = [], []
+    for k in range(n):
+        if k:
+            s.step()
+        out.append(float(opt.param_groups[0]["lr"]))
+        mom.append(opt.param_groups[0]["betas"][0])
+    return np.asarray(out), np.asarray(mom)
+
+
+BLOCKS = [
+    {"type": "LRRangeTest", "params": {"lr_range_test_step_size": 7, "lr_range_test_staircase": True}},
+    {"type": "LRRangeTest", "params": {"lr_range_test_min_lr": 1e-4, "lr_range_test_step_rate": 3.0}},
+    {
+        "type": "OneCycle",
+        "params": {
+            "cycle_min_lr": 1e-4,
+            "cycle_max_lr": 1e-3,
+            "cycle_first_step_size": 40,
+            "cycle_second_step_size": 25,
+            "cycle_first_stair_count": 8,
+            "decay_step_size": 10,
+            "decay_lr_rate": 0.5,
+        },
+    },
+    {"type": "OneCycle", "params": {"cycle_min_lr": 1e-4, "cycle_max_lr": 1e-3, "cycle_first_step_size": 30}},
+    {"type": "WarmupLR", "params": {"warmup_min_lr": 1e-4, "warmup_num_steps": 50}},
+    {"type": "WarmupLR", "params": {"warmup_max_lr": 0.02, "warmup_num_steps": 1, "warmup_type": "linear"}},
+    {"type": "WarmupDecayLR", "params": {"total_num_steps": 120, "warmup_num_steps": 30, "warmup_min_lr": 1e-5}},
+    {"type": "WarmupDecayLR", "params": {"total_num_steps": 20, "warmup_num_steps": 30, "warmup_type": "linear"}},
+    {"type": "WarmupCosineLR", "params": {"total_num_steps": 150, "warmup_num_steps": 20, "warmup_min_ratio": 0.1}},
+    {"type": "WarmupCosineLR", "params": {"total_num_steps": 150, "warmup_num_steps": 20, "warmup_type": "linear"}},
+    {"type": "WarmupCosineLR", "params": {"total_num_steps": 5, "warmup_num_steps": 20, "cos_min_ratio": 0.3}},
+]
+
+
+@pytest.mark.parametrize("block", BLOCKS, ids=lambda b: b["type"])
+def test_block_numpy_matches_deepspeed(block: dict[str, Any]) -> None:
+    ref, mom = ds_curve(block, 200)
+    s = lrcurves.from_config(block, base_lr=0.01)
+    np.testing.assert_allclose(lrcurves.curve(s, 200), ref, rtol=RTOL, atol=1e-18)
+    np.testing.assert_allclose([s.value(k) for k in range(200)], ref, rtol=RTOL, atol=1e-18)
+    # the whole ds_config dict, and the same through JSON
+    cfg = {"train_batch_size": 8, "scheduler": block}
+    assert lrcurves.from_config(cfg, base_lr=0.01) == s
+    assert lrcurves.from_config(json.dumps(cfg), base_lr=0.01) == s
+    m = momentum_from_ds(block["type"], block["params"])
+    if m is not None:
+        np.testing.assert_allclose(lrcurves.curve(m, 200, momentum=True)[1:], mom[1:], rtol=RTOL)
+
+
+@pytest.mark.parametrize("block", BLOCKS[2:], ids=lambda b: b["type"])
+def test_block_under_jax_jit(block: dict[str, Any]) -> None:
+    jax = pytest.importorskip("jax")
+    jnp = jax.numpy
+    ref, _ = ds_curve(block, 200)
+    s = lrcurves.from_config(block, base_lr=0.01)
+    old = bool(jax.config.read("jax_enable_x64"))
+    jax.config.update("jax_enable_x64", True)
+    try:
+        got = jax.jit(lambda t: s(t))(jnp.arange(200))
+        assert got.dtype == jnp.float64
+        np.testing.assert_allclose(np.asarray(got), ref, rtol=RTOL, atol=1e-18)
+    finally:
+        jax.config.update("jax_enable_x64", old)
+    jax.config.update("jax_enable_x64", False)
+    got32 = jax.jit(lambda t: s(t))(jnp.arange(200, dtype=jnp.int32))
+    jax.config.update("jax_enable_x64", old)
+    np.testing.assert_allclose(np.asarray(got32), ref, rtol=2e-5, atol=1e-9)
+
+
+def test_random_blocks_long_runs() -> None:
+    """Random parameter sets, a few thousand steps each, via DeepSpeed's pure get_lr."""
+    pytest.importorskip("torch")
+    import torch
+
+    lrs = pytest.importorskip("deepspeed.runtime.lr_schedules")
+    rng = random.Random(5)
+    for i in range(40):
+        opt = torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))], lr=0.05)
+        typ = VALID_LR_SCHEDULES[i % 5]
+        p: dict[str, Any]
+        if typ == "LRRangeTest":
+            p = {"lr_range_test_step_size": rng.randint(1, 900), "lr_range_test_staircase": rng.random() < 0.5}
+        elif typ == "OneCycle":
+            p = {
+                "cycle_min_lr": 1e-4,
+                "cycle_max_lr": 1e-3,
+                "cycle_first_step_size": rng.randint(1, 900),
+                "cycle_second_step_size": rng.randint(1, 900),
+                "cycle_first_stair_count": rng.choice([0, 10, 300]),
+                "decay_step_size": rng.randint(1, 500),
+                "decay_lr_rate": 0.01,
+            }
+        elif typ == "WarmupCosineLR":
+            p = {"total_num_steps": rng.randint(1, 2500), "warmup_num_steps": rng.randint(1, 900),
+                 "warmup_type": rng.choice(["log", "linear"])}
+        else:
+            p = {"warmup_num_steps": rng.randint(1, 900), "warmup_type": rng.choice(["log", "linear"])}
+            if typ == "WarmupDecayLR":
+                p["total_num_steps"] = rng.randint(1, 2500)
+        s = getattr(lrs, typ)(opt, **p)
+        n = 3000
+        ref = []
+        for k in range(n):
+            s.last_batch_iteration = k - 1
+            ref.append(s.get_lr()[0] if k else float(s.get_lr()[0]))
+        got = lrcurves.curve(schedule_from_ds(typ, p, base_lr=0.05), n)
+        np.testing.assert_allclose(got, np.asarray(ref, dtype=float), rtol=RTOL, atol=1e-17, err_msg=f"{typ} {p}")
+
+
+def test_tutorial_onecycle_example() -> None:
+    path = EXAMPLES / "ds_onecycle_tutorial.json"
+    s = lrcurves.from_config(str(path))
+    assert lrcurves.from_config(path) == s
+    block = json.loads(path.read_text())["scheduler"]
+    ref, mom = ds_curve(block, 2600)
+    np.testing.assert_allclose(lrcurves.curve(s, 2600), ref, rtol=RTOL)
+    v = lrcurves.curve(s, 2002)
+    assert v[1:5].tolist() == pytest.approx([1e-4, 1.018e-4, 1.018e-4, 1.036e-4], rel=1e-12)
+    assert v[1000] == pytest.approx(1e-3) and v[1001] == pytest.approx(9.982e-4)
+    assert v[2001] == pytest.approx(9.99999e-5)
+    m = momentum_from_ds(block["type"], block["params"])
+    assert m is not None
+    np.testing.assert_allclose(lrcurves.curve(m, 2600, momentum=True)[1:], mom[1:], rtol=RTOL)
+
+
+def test_tutorialspoint_warmuplr_example() -> None:
+    path = EXAMPLES / "ds_warmuplr_tutorialspoint.json"
+    s = lrcurves.from_config(path)
+    ref, _ = ds_curve(json.loads(path.read_text())["scheduler"], 150)
+    np.testing.assert_allclose(lrcurves.curve(s, 150), ref, rtol=RTOL)
+    assert s.value(0) == s.value(1) == 0.001 and s.value(101) == 0.01
+
+
+# --- error paths ----------------------------------------------------------
+
+
+def test_base_lr_required() -> None:
+    with pytest.raises(ValueError, match="base_lr"):
+        lrcurves.from_config({"type": "WarmupLR", "params": {}})
+    with pytest.raises(ValueError, match="base_lr"):
+        lrcurves.from_config({"type": "WarmupCosineLR", "params": {"total_num_steps": 10}})
+    s = lrcurves.from_config({"type": "WarmupLR", "params": {}}, base_lr=0.1)
+    assert s.value(10**6) == 0.1
+
+
+def test_unknown_type_lists_valid_names() -> None:
+    with pytest.raises(ValueError, match="WarmupCosineLR") as ei:
+        lrcurves.from_config({"type": "StepLR", "params": {}})
+    assert all(n in str(ei.value) for n in VALID_LR_SCHEDULES)
+    with pytest.raises(ValueError, match="valid names"):
+        lrcurves.from_config({"scheduler": {"type": "warmuplr", "params": {}}})
+
+
+def test_unknown_and_missing_params() -> None:
+    with pytest.raises(ValueError, match=r"unknown parameter.*post_cycle_decay_step_size.*valid: cycle_min_lr"):
+        lrcurves.from_config(
+            {"type": "OneCycle", "params": {"cycle_min_lr": 1e-4, "cycle_max_lr": 1e-3, "post_cycle_decay_step_size": 5}}
+        )
+    with pytest.raises(ValueError, match=r"missing required parameter.*cycle_max_lr"):
+        lrcurves.from_config({"type": "OneCycle", "params": {"cycle_min_lr": 1e-4}})
+    with pytest.raises(ValueError, match=r"missing required parameter.*total_num_steps"):
+        lrcurves.from_config({"type": "WarmupDecayLR", "params": {}})
+    with pytest.raises(ValueError, match="no 'params'"):
+        lrcurves.from_config({"scheduler": {"type": "WarmupLR"}})
+    with pytest.raises(ValueError, match="no 'type'"):
+        lrcurves.from_config({"scheduler": {"params": {}}})
+    with pytest.raises(ValueError, match="unknown key"):
+        lrcurves.from_config({"scheduler": {"type": "WarmupLR", "params": {}, "extra": 1}})
+
+
+def test_json_floats_for_integer_fields() -> None:
+    a = lrcurves.from_config({"type": "WarmupDecayLR", "params": {"total_num_steps": 1e4, "warmup_num_steps": 1e3}})
+    b = lrcurves.from_config({"type": "WarmupDecayLR", "params": {"total_num_steps": 10000, "warmup_num_steps": 1000}})
+    assert a == b
+    for field in ("total_num_steps", "warmup_num_steps"):
+        p = {"total_num_steps": 100, "warmup_num_steps": 10, field: 10.5}
+        with pytest.raises(ValueError, match=f"{field} must be an integer, got 10.5"):
+            lrcurves.from_config({"type": "WarmupDecayLR", "params": p})
+
+
+@pytest.mark.parametrize(
+    ("typ", "params", "match"),
+    [
+        ("LRRangeTest", {"lr_range_test_step_size": 0}, "lr_range_test_step_size"),
+        ("LRRangeTest", {"lr_range_test_staircase": "yes"}, "lr_range_test_staircase"),
+        ("LRRangeTest", {"lr_range_test_min_lr": float("nan")}, "lr_range_test_min_lr"),
+        ("OneCycle", {"cycle_min_lr": 1e-4, "cycle_max_lr": 1e-3, "cycle_first_step_size": 0}, "cycle_first_step_size"),
+        ("OneCycle", {"cycle_min_lr": 1e-4, "cycle_max_lr": 1e-3, "cycle_first_stair_count": 1.5}, "cycle_first_stair_count"),
+        ("OneCycle", {"cycle_min_lr": 1e-4, "cycle_max_lr": 1e-3, "decay_step_size": -1}, "decay_step_size"),
+        ("OneCycle", {"cycle_min_lr": 1e-4, "cycle_max_lr": 1e-3, "cycle_min_mom": -0.1}, "cycle_min_mom"),
+        ("OneCycle", {"cycle_min_lr": "a", "cycle_max_lr": 1e-3}, "cycle_min_lr"),
+        ("WarmupLR", {"warmup_max_lr": 0.1, "warmup_min_lr": -1.0}, "warmup_min_lr"),
+        ("WarmupLR", {"warmup_max_lr": 0.1, "warmup_type": "exp"}, "warmup_type"),
+        ("WarmupLR", {"warmup_max_lr": 0.1, "warmup_num_steps": 0}, "warmup_num_steps"),
+        ("WarmupDecayLR", {"total_num_steps": -5}, "total_num_steps"),
+        ("WarmupCosineLR", {"total_num_steps": 10, "warmup_min_ratio": -0.5}, "warmup_min_ratio"),
+    ],
+)
+def test_invalid_parameter_values(typ: str, params: dict[str, Any], match: str) -> None:
+    with pytest.raises((ValueError, TypeError), match=match):
+        lrcurves.from_config({"type": typ, "params": params}, base_lr=0.1)
+
+
+def test_per_group_lists_pick_group() -> None:
+    p = {"warmup_min_lr": [0.0, 0.01], "warmup_max_lr": [0.1, 0.2], "warmup_num_steps": 10}
+    assert schedule_from_ds("WarmupLR", p, group=1).value(100) == 0.2
+    assert lrcurves.from_config({"type": "WarmupLR", "params": p}).value(100) == 0.1
+    with pytest.raises(ValueError, match="no entry for group 2"):
+        schedule_from_ds("WarmupLR", p, group=2)
+
+
+def test_ds_config_file_path(tmp_path: Path) -> None:
+    f = tmp_path / "ds_config.json"
+    f.write_text(json.dumps({"train_batch_size": 4, "scheduler": BLOCKS[6]}))
+    assert lrcurves.from_config(str(f)) == lrcurves.from_config(BLOCKS[6])
+    # a ds_config without a scheduler is not a schedule
+    f.write_text(json.dumps({"train_batch_size": 4}))
+    with pytest.raises(ValueError, match="name"):
+        lrcurves.from_config(f)
