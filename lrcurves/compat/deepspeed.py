@@ -377,7 +377,13 @@ def _detect(d: Mapping[str, Any]) -> bool:
     if "name" in d:
         return False
     if _is_block(d):
-        return True
+        if d["type"] in VALID_LR_SCHEDULES:
+            return True
+        # an unknown type: claim it (to list DeepSpeed's valid names) only
+        # when no other registered foreign format recognises the dict
+        from lrcurves import _schedule
+
+        return not any(det(d) for det, _ in _schedule._CONFIG_FORMATS if det is not _detect)
     return isinstance(d.get("scheduler"), Mapping)
 
 
