@@ -332,7 +332,8 @@ def _remap_lr(xp: Namespace, t: Any, p: Params) -> Any:
     v = _remap_raw(p.schedule._lr(xp, t), p)
     if p.clamp:
         z = to_float(xp, v) * 0.0
-        v = xp.clip(v, z + np.minimum(p.out_min, p.out_max), z + np.maximum(p.out_min, p.out_max))
+        a, b = z + p.out_min, z + p.out_max
+        v = xp.minimum(xp.maximum(v, xp.minimum(a, b)), xp.maximum(a, b))
     return v
 
 

@@ -8,11 +8,12 @@ import numpy as np
 
 from lrcurves._schedule import Params, Schedule, register
 from lrcurves._validate import Value, as_choice, as_int, as_value, check_le
-from lrcurves._xp import Namespace, to_float
+from lrcurves._xp import Namespace, float_dtype, to_float
 
 __all__ = ["cyclic"]
 
 MODES = ("triangular", "triangular2", "exp_range")
+_EXACT_CYCLES = 64  # cycles computed in torch's exact float order
 
 
 def _scale(xp: Namespace, tf: Any, p: Params) -> Any:
@@ -20,9 +21,16 @@ def _scale(xp: Namespace, tf: Any, p: Params) -> Any:
     up, down = float(p.step_size_up), float(p.step_size_down)
     total = up + down
     ratio = up / total
-    cycle = xp.floor(1.0 + tf / total)
-    x = 1.0 + tf / total - cycle
-    ci = tf % total
+    ci = tf % total  # exact
+    # a well-conditioned form: 1 + t/L - c cancels at far steps (and in float32)
+    cycle = (tf - ci) / total + 1.0
+    x = ci / total
+    if float_dtype(xp, tf) == xp.float64:
+        # torch's float order, bit-exact with it, for the first cycles in float64
+        cycle_t = xp.floor(1.0 + tf / total)
+        near = tf < _EXACT_CYCLES * total
+        x = xp.where(near, 1.0 + tf / total - cycle_t, x)
+        cycle = xp.where(near, cycle_t, cycle)
 
     def stairs(n: int) -> Any:
         pos = xp.where(ci <= up, ci * n / up, (total - ci) * n / down)
@@ -109,7 +117,9 @@ def cyclic(
     ``max_momentum``.
 
     Conventions: the value at step ``t`` is torch ``CyclicLR``'s LR after
-    ``t`` scheduler steps (bit for bit, same float operation order): step 0
+    ``t`` scheduler steps (bit for bit in float64 in the first 64 cycles,
+    same float operation order; later cycles and float32 use the exact
+    remainder ``t mod L``, avoiding torch's cancellation): step 0
     uses ``base_value``, the top is reached at ``t = U`` and the cycle
     repeats forever.  Momentum moves inversely (``max_momentum`` at the
     base) and exists only when both momentum values are given.  The stair

@@ -9,7 +9,7 @@ import numpy as np
 
 from lrcurves._schedule import Params, Schedule, register
 from lrcurves._validate import Value, as_bool, as_choice, as_int, as_value
-from lrcurves._xp import Namespace, to_float
+from lrcurves._xp import Namespace, float_dtype, to_float
 
 __all__ = ["one_cycle"]
 
@@ -30,14 +30,18 @@ def _phase_table(p: Params) -> list[tuple[float, str, str, str, str]]:
     ]
 
 
-def _anneal(xp: Namespace, cos: bool, start: Any, end: Any, pct: Any) -> Any:
+def _anneal(xp: Namespace, cos: bool, start: Any, end: Any, pct: Any, torch_order: bool) -> Any:
     if cos:
         return end + (start - end) / 2.0 * (xp.cos(math.pi * pct) + 1.0)
-    return (end - start) * pct + start
+    if torch_order:  # float64: torch's exact operations
+        return (end - start) * pct + start
+    # float32: exact at both ends (torch's form cancels at pct = 1)
+    return end * pct + start * (1.0 - pct)
 
 
 def _eval(xp: Namespace, t: Any, p: Params, which: str) -> Any:
     tf = xp.minimum(to_float(xp, t), float(p.total_steps - 1))
+    torch_order = float_dtype(xp, tf) == xp.float64
     initial = p.max_value / p.div_factor
     vals = {
         "initial": initial,
@@ -55,7 +59,7 @@ def _eval(xp: Namespace, t: Any, p: Params, which: str) -> Any:
         den = den if den != 0.0 else 1.0  # torch divides by zero here; we use pct = 0
         pct = (tf - start_step) / den
         a, b = (s_lr, e_lr) if which == "lr" else (s_m, e_m)
-        pieces.append((end_step, _anneal(xp, cos, vals[a], vals[b], pct)))
+        pieces.append((end_step, _anneal(xp, cos, vals[a], vals[b], pct, torch_order)))
         start_step = end_step
     out = pieces[-1][1]
     for end_step, v in reversed(pieces[:-1]):

@@ -41,7 +41,11 @@ def _warmup_lr(xp: Namespace, t: Any, p: Params) -> Any:
     w = p.warmup_steps
     s: Schedule = p.schedule
     if w == 0:
-        return s._lr(xp, t)
+        out = s._lr(xp, t)
+        for v in (p.init_value, p.peak_value):  # array parameters still set the shape
+            if v is not None and not isinstance(v, float):
+                out = out + 0.0 * v
+        return out
     after = s._lr(xp, t - w)
     warm = _ramp(xp, to_float(xp, t), w, p.shape, p.init_value, _peak(xp, t, p))
     return xp.where(t < w, warm, after)
