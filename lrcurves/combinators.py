@@ -14,9 +14,9 @@ import numpy as np
 
 from lrcurves._schedule import Params, Schedule, register
 from lrcurves._validate import Value, as_bool, as_int, as_ints, as_value, check_le
-from lrcurves._xp import Namespace, to_float
+from lrcurves._xp import SCALAR, Namespace, to_float
 
-__all__ = ["clip", "join", "remap", "repeat", "scale"]
+__all__ = ["clip", "join", "remap", "repeat", "scale", "shift", "with_momentum"]
 
 
 def _as_schedule(where: str, s: Any) -> Schedule:
@@ -412,3 +412,112 @@ def remap(
                 f"{sch.bounds()} map to a lower bound {lo!r}); widen in_min/in_max or pass clamp=True"
             )
     return out
+
+
+# ---------------------------------------------------------------------------
+# shift
+
+
+def _shifted(xp: Namespace, t: Any, by: int) -> Any:
+    """``t + by`` without integer wrap-around (int32 JAX counts near 2**31-1)."""
+    if by == 0:
+        return t
+    if xp is SCALAR:
+        return t + by
+    if xp.isdtype(t.dtype, "integral"):
+        top = xp.iinfo(t.dtype).max
+        if by > top:
+            return to_float(xp, t) + float(by)
+        # the wrapped sum in the unselected branch is discarded, never used
+        return xp.where(t > top - by, xp.full_like(t, top), t + by)
+    return t + by
+
+
+@register(
+    "shift",
+    kind="combinator",
+    lr=lambda xp, t, p: p.schedule._lr(xp, _shifted(xp, t, p.by)),
+    momentum=lambda xp, t, p: p.schedule._mom(xp, _shifted(xp, t, p.by)),
+    has_momentum=_child_mom,
+    bounds=lambda p: p.schedule.bounds(),
+    momentum_bounds=_child_mom_bounds,
+    phases=lambda p: tuple(x - p.by for x in p.schedule.phases() if x > p.by),
+    eval_range=lambda xp, p, start, stop: p.schedule._eval_range(xp, start + p.by, stop + p.by),
+)
+def shift(schedule: Schedule, by: int) -> Schedule:
+    r"""Start a schedule ``by`` steps into its own curve.
+
+    .. math::
+        \eta(t) = s(t + k)
+
+    Symbols: :math:`s` = ``schedule``, :math:`k` = ``by``.
+
+    Conventions: step 0 of the result is step ``k`` of ``schedule``; the
+    first ``k`` steps of ``schedule`` are skipped.  Momentum shifts the same
+    way.  Drop-in adapters use it to reproduce a scheduler that applies its
+    curve one step early (e.g. a cosine whose progress at its first step is
+    already ``1/T``) without baking the curve into a table.
+
+    Args:
+      schedule: the schedule to shift.
+      by: :math:`k \ge 0`, the number of leading steps to skip.
+
+    Examples:
+      >>> import lrcurves
+      >>> s = lrcurves.shift(lrcurves.linear(1.0, 0.0, 4), by=1)
+      >>> lrcurves.curve(s, 5).tolist()
+      [0.75, 0.5, 0.25, 0.0, 0.0]
+    """
+    name = "shift"
+    sch = _as_schedule(f"{name}: schedule", schedule)
+    return Schedule._make(name, schedule=sch, by=as_int(name, "by", by, min=0))
+
+
+# ---------------------------------------------------------------------------
+# with_momentum
+
+
+@register(
+    "with_momentum",
+    kind="combinator",
+    lr=lambda xp, t, p: p.schedule._lr(xp, t),
+    momentum=lambda xp, t, p: p.momentum._lr(xp, t),
+    bounds=lambda p: p.schedule.bounds(),
+    momentum_bounds=lambda p: p.momentum.bounds(),
+    phases=lambda p: (*p.schedule.phases(), *p.momentum.phases()),
+    eval_range=lambda xp, p, start, stop: p.schedule._eval_range(xp, start, stop),
+)
+def with_momentum(schedule: Schedule, momentum: Schedule) -> Schedule:
+    r"""Pair a learning-rate schedule with a separate momentum schedule.
+
+    .. math::
+        \eta(t) = s(t), \qquad \mu(t) = m(t)
+
+    Symbols: :math:`s` = ``schedule`` (the learning rate), :math:`m` =
+    ``momentum`` (its *learning-rate* values are used as the momentum, or
+    Adam's :math:`\beta_1`).
+
+    Conventions: both curves see the same step.  The momentum values must
+    lie in ``[0, 1]`` (checked from ``momentum``'s bounds), so a shim never
+    writes an invalid :math:`\beta_1`.  Any momentum ``schedule`` itself
+    defines is replaced.
+
+    Args:
+      schedule: the learning-rate schedule.
+      momentum: the momentum schedule.
+
+    Examples:
+      >>> import lrcurves
+      >>> s = lrcurves.with_momentum(lrcurves.constant(0.1), lrcurves.linear(0.95, 0.85, 2))
+      >>> [round(m, 6) for m in lrcurves.curve(s, 3, momentum=True).tolist()]
+      [0.95, 0.9, 0.85]
+    """
+    name = "with_momentum"
+    sch = _as_schedule(f"{name}: schedule", schedule)
+    mom = _as_schedule(f"{name}: momentum", momentum)
+    lo, hi = mom.bounds()
+    if lo < 0.0 or hi > 1.0:
+        raise ValueError(
+            f"{name}: momentum must stay within [0, 1], but its bounds are ({lo!r}, {hi!r})"
+        )
+    return Schedule._make(name, schedule=sch, momentum=mom)

@@ -174,7 +174,22 @@ def _remap(draw: Any) -> Schedule:
     return lrcurves.remap(child, i0, i1, draw(values), draw(values), clamp)
 
 
+@st.composite
+def _shift(draw: Any) -> Schedule:
+    child = draw(_child(momentum=draw(st.booleans())))
+    return lrcurves.shift(child, draw(st.one_of(st.just(0), st.integers(0, 60), st.integers(0, 10**9))))
+
+
+@st.composite
+def _with_momentum(draw: Any) -> Schedule:
+    lo, hi = sorted((draw(unit), draw(unit)))
+    mom = lrcurves.linear(hi, lo, draw(steps), draw(small_steps))
+    return lrcurves.with_momentum(draw(_child()), mom)
+
+
 STRATEGIES: dict[str, st.SearchStrategy[Schedule]] = {
+    "shift": _shift(),
+    "with_momentum": _with_momentum(),
     "warmup": _warmup(),
     "cyclic": _cyclic(),
     "one_cycle": _one_cycle(),
