@@ -4,12 +4,17 @@ Framework-free: every function here returns a :class:`lrcurves.Schedule`
 whose value at step ``k`` is the learning rate the optimizer holds after
 ``k`` calls of the original scheduler's ``step()`` (``k = 0`` right after
 construction).  The curves are composed from core pieces (``join``,
-``linear``, ``cosine_decay``, ``rex``, ``cosine_restarts``, ``tabulated``,
+``shift``, ``linear``, ``cosine_decay``, ``rex``, ``cosine_restarts``,
 ``warmup_stable_decay``, ``repeat``, ``remap``); nothing new is registered.
-Where no core piece expresses a behaviour (a step *advanced* by one for REX
-and the first cycle of ``CosineAnnealingWarmupRestarts`` with no warmup,
-``PolyScheduler``'s power growth), the finite window is a ``tabulated`` table
-of values.
+REX and the first cycle of ``CosineAnnealingWarmupRestarts`` with no warmup
+(a curve advanced by one step after a forced first value) are
+``join([constant(first), shift(curve, 1)], [1])``, so their configs stay
+small for any run length.  Two finite windows remain ``tabulated`` because
+no core piece has the shape: ``PolyScheduler``'s growth
+``(s - W) ** poly_order`` for powers other than 0.5, 1 and 2 (a table of
+``t_max - W + 1`` values), and the WSD cosine cooldown when
+``num_decay_steps / (2 |num_cycles|)`` is not a whole number of steps (a
+table of ``num_decay_steps`` values).
 
 The drop-in torch classes live in :mod:`lrcurves.adapters.pytorch_optimizer`;
 they translate parameters and the step convention only.
@@ -130,16 +135,30 @@ def poly(t_max: int, max_lr: float, min_lr: float = 0.0, init_lr: float = 0.0, w
     """``PolyScheduler``: linear warmup, then min + (max - min) * (s - W) ** poly_order up to t_max, held after.
 
     The original ignores ``t_max`` and grows without bound; here the growth
-    is honoured up to ``s = t_max`` (the table has ``t_max - W + 1`` entries)
-    and the value holds from there on.
+    is honoured up to ``s = t_max`` and the value holds from there on.
+    ``poly_order`` 0.5, 1 and 2 are closed forms (a ``1-sqrt``/``1-square``
+    WSD decay or a linear ramp run *upwards*); other powers have no core
+    shape, so their growth window is a table of ``t_max - W + 1`` values.
     """
     tm, mx, mn, il, w = _base_validate("PolyScheduler", t_max, max_lr, min_lr, init_lr, warmup_steps)
     po = float(as_value(_where("PolyScheduler"), "poly_order", poly_order, min=0.0, min_open=True, allow_array=False))
-    n = max(tm - w, 1)
-    x = np.arange(n + 1, dtype=np.float64)
-    x[0] = 1.0  # s = W gives max_lr, as does s = W + 1
-    grow = lrcurves.tabulated((mn + (mx - mn) * x**po).tolist())
-    return _after_one(_body(_warm(il, mx, w), grow, w), mn)
+    return _after_one(_body(_warm(il, mx, w), _poly_growth(mx, mn, max(tm - w, 1), po), w), mn)
+
+
+def _poly_growth(mx: float, mn: float, n: int, po: float) -> Schedule:
+    """``mx`` at ``j = 0`` (as at ``j = 1``), then ``mn + (mx - mn) * j ** po`` up to ``j = n``, held."""
+    top = mn + (mx - mn) * float(n) ** po
+    if po == 1.0:
+        grow = lrcurves.linear(mn, top, transition_steps=n)
+    elif po in (0.5, 2.0):
+        shape = "1-sqrt" if po == 0.5 else "1-square"
+        # peak - (peak - end) * u ** po with peak = mn, end = top: mn + (mx - mn) * j ** po
+        grow = lrcurves.warmup_stable_decay(mn, 0, 0, n, decay_shape=shape, init_value=mn, end_value=top)
+    else:
+        x = np.arange(n + 1, dtype=np.float64)
+        x[0] = 1.0  # s = W gives max_lr, as does s = W + 1
+        return lrcurves.tabulated((mn + (mx - mn) * x**po).tolist())
+    return _after_one(lrcurves.shift(grow, 1), mx)
 
 
 # ---------------------------------------------------------------------------
@@ -153,16 +172,8 @@ def rex(total_steps: int, max_lr: float = 1.0, min_lr: float = 0.0) -> Schedule:
     n = _steps(cls, "total_steps", total_steps)
     if n <= 1:
         return lrcurves.constant(mn)
-    # no core piece advances a step (value at k = rex(k) for k >= 1 after a
-    # different step 0), so the decay window is a table of core rex values
-    core = lrcurves.rex(mx, n, end_value=mn)
-    vals = np.asarray(lrcurves.curve(core, n + 1), dtype=np.float64)
-    vals[0] = mn
-    return lrcurves.tabulated(vals.tolist())
-
-
-def _cawr_next_len(length: int, w: int, mult: float) -> int:
-    return max(1, int((length - w) * mult)) + w
+    # value after k >= 1 steps is core rex(k); the constructor's min_lr at k = 0
+    return _after_one(lrcurves.shift(lrcurves.rex(mx, n, end_value=mn), 1), mn)
 
 
 def cosine_annealing_with_warmup(
@@ -190,17 +201,9 @@ def cosine_annealing_with_warmup(
     )
     if w > 0:
         return raw  # step 0 is the warmup start, min_lr, as the constructor writes
-    # W = 0: the constructor forces min_lr over the first cycle's peak; the rest of
-    # the first cycle is a table of core values, later cycles a restart series
-    nxt = lrcurves.cosine_restarts(
-        peak_value=mx * g, first_cycle_steps=_cawr_next_len(f, w, mult), cycle_mult=mult,
-        min_value=mn, peak_decay=g, warmup_steps=w, cycle_rounding="floor",
-    )
-    if f == 1:
-        return lrcurves.join([lrcurves.constant(mn), nxt], boundaries=[1])
-    head = np.asarray(lrcurves.curve(raw, f), dtype=np.float64)
-    head[0] = mn
-    return lrcurves.join([lrcurves.tabulated(head.tolist()), nxt], boundaries=[f])
+    # W = 0: the constructor forces min_lr over the first cycle's peak; every
+    # later step k is the plain restart curve at k
+    return _after_one(lrcurves.shift(raw, 1), mn)
 
 
 def _cawr_raw(first_cycle_steps: int, cycle_mult: float, max_lr: float, min_lr: float, warmup_steps: int, gamma: float) -> Schedule:
@@ -275,7 +278,14 @@ def _wsd_decay(kind: str, d: int, mr: float, num_cycles: float, b: float) -> Sch
     # cosine: mr + (1 - mr) * (1 + cos(2 pi nc p)) / 2 with p = j / d
     if num_cycles == 0.5:
         return lrcurves.cosine_decay(b, d, end_value=b * mr)
-    # a cosine wave of half period d, evaluated at the fractional steps 2 |nc| j
+    if num_cycles == 0.0:
+        return lrcurves.constant(b)
+    # cos(2 pi nc j / d) = cos(pi j / h): a cosine wave of half period h = d / (2 |nc|)
+    h = d / (2.0 * abs(num_cycles))
+    if h >= 1.0 and abs(h - round(h)) <= 1e-9 * h:
+        return _cosine_wave(b, b * mr, round(h))
+    # no core piece has a fractional half period: the window (d values) is a
+    # table of the wave of half period d at the fractional steps 2 |nc| j
     wave = _cosine_wave(b, b * mr, d)
     vals = np.asarray(wave(np.arange(d, dtype=np.float64) * (2.0 * abs(num_cycles))), dtype=np.float64)
     return lrcurves.tabulated(vals.tolist()) if d > 1 else lrcurves.constant(float(vals[0]))

@@ -399,3 +399,61 @@ def test_error_paths() -> None:
         po.schedule("rex", total_steps=3, bogus=1)
     with pytest.raises(TypeError, match="must be a Schedule"):
         po.schedule("proportion", lr_schedule=0.1, max_lr=1.0)
+
+
+# ---------------------------------------------------------------------------
+# closed forms (no tables growing with the run length)
+
+
+def _config_size(s: lrcurves.Schedule) -> int:
+    import json
+
+    return len(json.dumps(s.to_config()))
+
+
+def _has_table(s: lrcurves.Schedule) -> bool:
+    return '"tabulated"' in __import__("json").dumps(s.to_config())
+
+
+def test_rex_and_cawr_configs_stay_small() -> None:
+    n = 10**6
+    rex = po.rex(total_steps=n, max_lr=1.0, min_lr=0.01)
+    cawr = po.cosine_annealing_with_warmup(first_cycle_steps=n, cycle_mult=1.5, max_lr=1.0, min_lr=0.01, warmup_steps=0)
+    cawr_w = po.cosine_annealing_with_warmup(first_cycle_steps=n, max_lr=1.0, warmup_steps=10)
+    for s in (rex, cawr, cawr_w):
+        assert _config_size(s) < 2000 and not _has_table(s)
+        assert lrcurves.from_config(s.to_config()) == s
+    core = lrcurves.rex(1.0, n, end_value=0.01)
+    k = np.array([1, 2, 17, n // 3, n - 1, n, n + 5])
+    np.testing.assert_allclose(rex(k), core(k), rtol=1e-12)
+    assert rex.value(0) == 0.01 and cawr.value(0) == 0.01
+
+
+@pytest.mark.parametrize("order", [0.5, 1.0, 2.0])
+def test_poly_closed_form_orders_match(order: float) -> None:
+    for i in range(12):
+        p = _base_params()
+        p["poly_order"] = order
+        s = po.poly(**p)
+        assert not _has_table(s)
+        _same(lambda o, p=p: R.PolyScheduler(o, **p), lambda o, p=p: A.PolyScheduler(o, **p), p["t_max"] + 1, 1 + i % 2)
+
+
+def test_poly_other_orders_table_only_to_t_max() -> None:
+    s = po.poly(t_max=50, max_lr=1.0, min_lr=0.1, warmup_steps=10, poly_order=0.7)
+    assert _has_table(s)
+
+    def tables(c: object) -> list[int]:
+        if isinstance(c, dict):
+            own = [len(c["params"]["values"])] if c.get("name") == "tabulated" else []
+            return own + [n for v in c.values() for n in tables(v)]
+        return [n for v in c for n in tables(v)] if isinstance(c, list) else []
+
+    assert tables(s.to_config()) == [41]  # t_max - W + 1 values
+
+
+@pytest.mark.parametrize("nc", [1.0, 0.25, 2.0, -1.0, 0.0, 1.5])
+def test_wsd_cosine_whole_half_period_is_closed_form(nc: float) -> None:
+    p = {"num_warmup_steps": 5, "num_stable_steps": 7, "num_decay_steps": 24, "min_lr_ratio": 0.2, "num_cycles": nc, "cooldown_type": "cosine"}
+    assert not _has_table(po.warmup_stable_decay(**p))
+    _same(lambda o: R.get_wsd_schedule(o, **p), lambda o: A.get_wsd_schedule(o, **p), 60, 2)
