@@ -71,8 +71,12 @@ def test_block_numpy_matches_deepspeed(block: dict[str, Any]) -> None:
     assert lrcurves.from_config(cfg, base_lr=0.01) == s
     assert lrcurves.from_config(json.dumps(cfg), base_lr=0.01) == s
     m = momentum_from_ds(block["type"], block["params"])
+    assert s.has_momentum == (m is not None)
     if m is not None:
         np.testing.assert_allclose(lrcurves.curve(m, 200, momentum=True)[1:], mom[1:], rtol=RTOL)
+        # from_config's momentum is beta1 itself, k = 0 (cycle_min_mom) included
+        np.testing.assert_allclose(lrcurves.curve(s, 200, momentum=True), mom, rtol=RTOL, atol=0)
+        assert [s.momentum_value(k) for k in (0, 1, 199)] == pytest.approx(mom[[0, 1, 199]], rel=RTOL)
 
 
 @pytest.mark.parametrize("block", BLOCKS[2:], ids=lambda b: b["type"])
@@ -157,6 +161,101 @@ def test_tutorialspoint_warmuplr_example() -> None:
     ref, _ = ds_curve(json.loads(path.read_text())["scheduler"], 150)
     np.testing.assert_allclose(lrcurves.curve(s, 150), ref, rtol=RTOL)
     assert s.value(0) == s.value(1) == 0.001 and s.value(101) == 0.01
+
+
+ONECYCLE_MOM = [
+    {"cycle_min_lr": 1e-4, "cycle_max_lr": 1e-3, "cycle_first_step_size": 7, "cycle_second_step_size": 3},
+    {"cycle_min_lr": 1e-4, "cycle_max_lr": 1e-3, "cycle_first_step_size": 6, "cycle_first_stair_count": 3,
+     "cycle_min_mom": 0.85, "cycle_max_mom": 0.95, "decay_step_size": 4, "decay_lr_rate": 0.2},
+    {"cycle_min_lr": 1e-4, "cycle_max_lr": 1e-3, "cycle_first_step_size": 1, "cycle_second_step_size": 1,
+     "cycle_min_mom": 0.9, "cycle_max_mom": 0.9, "decay_step_size": 3, "decay_lr_rate": 0.1},
+    {"cycle_min_lr": 1e-4, "cycle_max_lr": 1e-3, "cycle_first_step_size": 5, "cycle_second_stair_count": 2,
+     "cycle_min_mom": 0.0, "cycle_max_mom": 1.0},
+]
+
+
+@pytest.mark.parametrize("params", ONECYCLE_MOM)
+def test_onecycle_from_config_momentum_is_adam_beta1(params: dict[str, Any]) -> None:
+    """beta1 after k = 0..N step() calls, k = 0 included, in NumPy, per-step and jax.jit."""
+    block = {"type": "OneCycle", "params": params}
+    n = 60
+    ref, mom = ds_curve(block, n)
+    s = lrcurves.from_config(block)
+    assert s.has_momentum
+    assert mom is not None and mom[0] == params.get("cycle_min_mom", 0.8)
+    np.testing.assert_allclose(lrcurves.curve(s, n), ref, rtol=RTOL, atol=0)
+    np.testing.assert_allclose(lrcurves.curve(s, n, momentum=True), mom, rtol=RTOL, atol=0)
+    np.testing.assert_allclose([s.momentum_value(k) for k in range(n)], mom, rtol=RTOL, atol=0)
+    # the momentum of momentum_from_ds (DeepSpeed's get_mom()) agrees from k = 1 on
+    m = momentum_from_ds("OneCycle", params)
+    assert m is not None
+    np.testing.assert_allclose(lrcurves.curve(m, n, momentum=True)[1:], mom[1:], rtol=RTOL, atol=0)
+    # serialisable and JSON-safe
+    cfg = s.to_config()
+    assert lrcurves.from_config(json.loads(json.dumps(cfg))) == s
+    jax = pytest.importorskip("jax")
+    old = bool(jax.config.read("jax_enable_x64"))
+    jax.config.update("jax_enable_x64", True)
+    try:
+        got = jax.jit(lambda t: s.momentum(t))(jax.numpy.arange(n))
+        np.testing.assert_allclose(np.asarray(got), mom, rtol=RTOL, atol=0)
+    finally:
+        jax.config.update("jax_enable_x64", old)
+
+
+def test_onecycle_without_cycled_momentum_has_none() -> None:
+    p = {"cycle_min_lr": 1e-4, "cycle_max_lr": 1e-3, "cycle_momentum": False}
+    s = lrcurves.from_config({"type": "OneCycle", "params": p})
+    assert not s.has_momentum and momentum_from_ds("OneCycle", p) is None
+    p = {"cycle_min_lr": 1e-4, "cycle_max_lr": 1e-3, "decay_step_size": 2, "decay_mom_rate": 0.1}
+    with pytest.raises(ValueError, match="decay_mom_rate"):
+        lrcurves.from_config({"type": "OneCycle", "params": p})
+    lr_only = schedule_from_ds("OneCycle", p, momentum=False)
+    assert not lr_only.has_momentum
+    assert lrcurves.from_config({"type": "OneCycle", "params": {**p, "cycle_momentum": False}}) == lr_only
+
+
+@pytest.mark.parametrize("typ", VALID_LR_SCHEDULES)
+@pytest.mark.parametrize("warmup_type", ["log", "linear"])
+def test_config_size_independent_of_run_length(typ: str, warmup_type: str) -> None:
+    """No tables: a 10**6-step run serialises to a few hundred characters."""
+    params: dict[str, Any] = {
+        "LRRangeTest": {},
+        "OneCycle": {"cycle_min_lr": 1e-4, "cycle_max_lr": 1e-3, "cycle_first_step_size": 400_000,
+                     "decay_step_size": 1000, "decay_lr_rate": 0.1},
+        "WarmupLR": {"warmup_num_steps": 10_000, "warmup_type": warmup_type},
+        "WarmupDecayLR": {"total_num_steps": 10**6, "warmup_num_steps": 10_000, "warmup_type": warmup_type},
+        "WarmupCosineLR": {"total_num_steps": 10**6, "warmup_num_steps": 10_000, "warmup_type": warmup_type},
+    }[typ]
+    s = lrcurves.from_config({"type": typ, "params": params}, base_lr=0.01)
+    cfg = s.to_config()
+    assert len(json.dumps(cfg)) < 2000
+    assert "tabulated" not in json.dumps(cfg)
+    assert lrcurves.from_config(cfg) == s
+
+
+def test_warmup_cosine_linear_long_run_matches_deepspeed() -> None:
+    """Closed-form linear-warmup cosine vs DeepSpeed's pure get_lr at far steps (10**6-step run)."""
+    pytest.importorskip("torch")
+    import torch
+
+    lrs = pytest.importorskip("deepspeed.runtime.lr_schedules")
+    logging.getLogger("DeepSpeed").setLevel(logging.ERROR)
+    for total, w in ((10**6, 10_000), (1, 1), (3, 3), (12, 11), (40, 2)):
+        p = {"total_num_steps": total, "warmup_num_steps": w, "warmup_type": "linear",
+             "warmup_min_ratio": 0.05, "cos_min_ratio": 0.01}
+        opt = torch.optim.Adam([torch.nn.Parameter(torch.zeros(1))], lr=0.03)
+        d = lrs.WarmupCosineLR(opt, **p)
+        ks = sorted({0, 1, 2, w - 1, w, w + 1, w + 2, total // 2, total - 1, total, total + 1, total + 50}
+                    | set(range(0, 3 * w + 60, max(1, w // 7))) | set(range(0, total + 2, max(1, total // 500))))
+        ks = [k for k in ks if k >= 0]
+        ref = []
+        for k in ks:
+            d.last_batch_iteration = k - 1
+            ref.append(float(d.get_lr()[0]))
+        s = schedule_from_ds("WarmupCosineLR", p, base_lr=0.03)
+        np.testing.assert_allclose(s(np.asarray(ks)), ref, rtol=RTOL, atol=1e-18, err_msg=str(p))
+        np.testing.assert_allclose([s.value(k) for k in ks], ref, rtol=RTOL, atol=1e-18, err_msg=str(p))
 
 
 # --- error paths ----------------------------------------------------------

@@ -6,8 +6,9 @@ configures ``LRRangeTest``, ``OneCycle``, ``WarmupLR``, ``WarmupDecayLR`` and
 block of a ds_config.  This module translates such a block into a core
 :class:`~lrcurves.Schedule` built from core pieces (``constant``, ``warmup``,
 ``linear``, ``cosine_decay``, ``cyclic``, ``inverse_time``,
-``linear_range_test``, ``tabulated``, ``join``); it holds no schedule math of
-its own.
+``linear_range_test``, ``join``, ``shift``, ``remap``, ``with_momentum``);
+it holds no schedule math of its own, and its configs stay small however
+long the run is.
 
 Step convention: the returned schedule's value at step ``k`` is the LR
 DeepSpeed's optimizer holds after ``k`` calls of ``scheduler.step()``
@@ -33,8 +34,6 @@ from __future__ import annotations
 import inspect
 from collections.abc import Mapping, Sequence
 from typing import Any
-
-import numpy as np
 
 from lrcurves._schedule import Schedule, register_config_format
 from lrcurves._validate import as_bool, as_int, as_value
@@ -213,6 +212,7 @@ def schedule_from_ds(
     *,
     base_lr: float | Sequence[float] | None = None,
     group: int = 0,
+    momentum: bool = True,
 ) -> Schedule:
     """The LR of DeepSpeed scheduler ``type_name`` for param group ``group``.
 
@@ -222,6 +222,13 @@ def schedule_from_ds(
     per-group list); it is needed by ``WarmupLR`` with ``warmup_max_lr``
     unset and by ``WarmupCosineLR``.  ``last_batch_iteration`` is accepted
     and ignored (the schedule is a function of the step).
+
+    ``OneCycle`` with ``cycle_momentum`` (the default) returns a schedule
+    with momentum: its ``.momentum(k)`` is the ``betas[0]`` DeepSpeed's
+    optimizer holds after ``k`` steps, ``cycle_min_mom`` at ``k = 0`` (written
+    by the constructor), the cycle's ``get_mom()`` for ``k >= 1``.  A nonzero
+    ``decay_mom_rate`` with ``decay_step_size > 0`` then raises (see
+    :func:`momentum_from_ds`); ``momentum=False`` returns the LR alone.
     """
     from lrcurves import combinators as C
     from lrcurves import schedules as S
@@ -274,10 +281,8 @@ def schedule_from_ds(
                 [S.constant(0.0), _log_ramp(S, w, wmr * org, org), cos], boundaries=[1, w]
             )
         # linear warmup never reaches 1; the cosine after it starts at progress
-        # 1/d, which needs a one-step-ahead table of the core cosine.
-        table = cos.lr(np.arange(1, d + 1))
-        tail = S.tabulated([float(x) for x in np.asarray(table)])
-        ramp = S.warmup(tail, w, shape="linear", init_value=wmr * org, peak_value=org)
+        # 1/d (DeepSpeed's "+ 1"): the core cosine shifted one step ahead.
+        ramp = S.warmup(C.shift(cos, 1), w, shape="linear", init_value=wmr * org, peak_value=org)
         return C.join([S.constant(0.0), ramp], boundaries=[1])
 
     # OneCycle
@@ -286,11 +291,47 @@ def schedule_from_ds(
     cyc, total = _cycle(S, t, p, lo, hi, g)
     rate = _val(t, "decay_lr_rate", p["decay_lr_rate"])
     dsize = _int(t, "decay_step_size", p["decay_step_size"], 0)
-    if dsize == 0 or rate == 0.0:
-        decay = S.cyclic(lo, lo, 1, base_momentum=cyc.params["max_momentum"], max_momentum=cyc.params["max_momentum"])
-    else:
-        decay = S.inverse_time(lo, rate, dsize)
-    return C.join([cyc, decay], boundaries=[total])
+    q = cyc.params
+    lr_cyc = S.cyclic(
+        lo, hi, q["step_size_up"], q["step_size_down"], stairs_up=q["stairs_up"], stairs_down=q["stairs_down"]
+    )
+    decay = S.constant(lo) if dsize == 0 or rate == 0.0 else S.inverse_time(lo, rate, dsize)
+    lr = C.join([lr_cyc, decay], boundaries=[total])
+    if not as_bool(t, "momentum", momentum) or not as_bool(t, "cycle_momentum", p["cycle_momentum"]):
+        return lr
+    _check_mom_decay(t, p)
+    # beta1 after k >= 1 steps is get_mom() at step k (the cycle, then
+    # cycle_max_mom); the constructor (k = 0) writes cycle_min_mom instead.
+    mom = C.join(
+        [S.constant(q["base_momentum"]), C.shift(_mom_cycle(S, C, cyc), 1), S.constant(q["max_momentum"])],
+        boundaries=[1, total],
+    )
+    return C.with_momentum(lr, mom)
+
+
+def _mom_cycle(S: Any, C: Any, cyc: Schedule) -> Schedule:
+    """DeepSpeed's cycle momentum ``max - (max - min) * scale`` as learning-rate values.
+
+    ``cyclic(0, 1)`` is the bare scale factor (exactly), and ``remap`` onto
+    ``[max, min]`` computes ``max + (min - max) * scale``, the same float
+    operations as DeepSpeed's ``_get_cycle_mom``.
+    """
+    q = cyc.params
+    unit = S.cyclic(
+        0.0, 1.0, q["step_size_up"], q["step_size_down"], stairs_up=q["stairs_up"], stairs_down=q["stairs_down"]
+    )
+    return C.remap(unit, 0.0, 1.0, out_min=q["max_momentum"], out_max=q["base_momentum"])
+
+
+def _check_mom_decay(t: str, p: Mapping[str, Any]) -> None:
+    mrate = _val(t, "decay_mom_rate", p["decay_mom_rate"], min=None)
+    dsize = _int(t, "decay_step_size", p["decay_step_size"], 0)
+    if dsize != 0 and mrate != 0.0:
+        raise ValueError(
+            f"DeepSpeed {t}: decay_mom_rate={mrate!r} with decay_step_size={dsize} is not supported: "
+            "DeepSpeed multiplies the momentum by (1 + decay_mom_rate * n / decay_step_size), "
+            "which grows without bound past 1; set decay_mom_rate=0 or cycle_momentum=False"
+        )
 
 
 def _log_ramp(S: Any, w: int, init: float, peak: float) -> Schedule:
@@ -337,7 +378,9 @@ def momentum_from_ds(
     ``.momentum(k)`` of the returned schedule equals DeepSpeed's
     ``get_mom()`` after ``k`` steps; after ``k >= 1`` steps that is what the
     optimizer holds.  The constructor (``k = 0``) writes ``cycle_min_mom``
-    instead (DeepSpeed's quirk, reproduced by the adapter).  A nonzero
+    instead (DeepSpeed's quirk, reproduced by the adapter); the momentum of
+    :func:`schedule_from_ds` (and of ``lrcurves.from_config``) includes it
+    and equals this schedule's at every ``k >= 1``.  A nonzero
     ``decay_mom_rate`` (with ``decay_step_size > 0``) raises: DeepSpeed
     multiplies the momentum by ``1 + rate * n / size``, which exceeds 1.
     """
@@ -352,14 +395,7 @@ def momentum_from_ds(
     lo = _val(t, "cycle_min_lr", _pick(t, "cycle_min_lr", p["cycle_min_lr"], g))
     hi = _val(t, "cycle_max_lr", _pick(t, "cycle_max_lr", p["cycle_max_lr"], g))
     cyc, total = _cycle(S, t, p, lo, hi, g)
-    mrate = _val(t, "decay_mom_rate", p["decay_mom_rate"], min=None)
-    dsize = _int(t, "decay_step_size", p["decay_step_size"], 0)
-    if dsize != 0 and mrate != 0.0:
-        raise ValueError(
-            f"DeepSpeed {t}: decay_mom_rate={mrate!r} with decay_step_size={dsize} is not supported: "
-            "DeepSpeed multiplies the momentum by (1 + decay_mom_rate * n / decay_step_size), "
-            "which grows without bound past 1; set decay_mom_rate=0 or cycle_momentum=False"
-        )
+    _check_mom_decay(t, p)
     mhi = cyc.params["max_momentum"]
     hold = S.cyclic(lo, lo, 1, base_momentum=mhi, max_momentum=mhi)
     return C.join([cyc, hold], boundaries=[total])
