@@ -106,7 +106,10 @@ class _DeepSpeedScheduler:
         self._params = _ds.normalize_params(self._type, params)
         base = [_as_float(g["lr"]) for g in groups]
         self._schedules: list[Schedule] = [
-            _ds.schedule_from_ds(self._type, self._params, base_lr=base, group=i) for i in range(len(groups))
+            # LR only: the adapter writes momentum itself (see OneCycle), so an
+            # optimizer without a momentum slot never trips the momentum checks
+            _ds.schedule_from_ds(self._type, self._params, base_lr=base, group=i, momentum=False)
+            for i in range(len(groups))
         ]
         self.last_batch_iteration = int(last_batch_iteration)
 

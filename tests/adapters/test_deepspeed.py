@@ -393,3 +393,25 @@ def test_deepspeed_engine_uses_our_scheduler() -> None:
         np.testing.assert_allclose(engine.get_lr(), ref.get_last_lr(), rtol=RTOL)
         np.testing.assert_allclose(engine.optimizer.param_groups[0]["betas"], ref.optimizer.param_groups[0]["betas"], rtol=RTOL)
     assert engine.lr_scheduler.state_dict() == ref.state_dict()
+
+
+def test_onecycle_optimizer_without_momentum_slot_only_warns_with_decay_mom_rate() -> None:
+    """Like DeepSpeed: no betas and no momentum -> a warning, LRs still scheduled."""
+    import warnings
+
+    import torch
+
+    from lrcurves.adapters.deepspeed import OneCycle
+
+    p = torch.nn.Parameter(torch.zeros(2))
+    opt = torch.optim.Adagrad([p], lr=0.1)
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        sch = OneCycle(
+            opt, cycle_min_lr=0.01, cycle_max_lr=0.1, cycle_first_step_size=4,
+            decay_step_size=2, decay_lr_rate=0.5, decay_mom_rate=0.1,
+        )
+    assert any("cycle_momentum is disabled" in str(w.message) for w in rec)
+    for _ in range(10):
+        sch.step()
+    assert opt.param_groups[0]["lr"] > 0
