@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from lrcurves import combinators as _combinators, schedules as _schedules
+from lrcurves import (
+    combinators as _combinators,
+    compat as _compat,  # noqa: F401
+    schedules as _schedules,
+)
 from lrcurves._schedule import (
     Schedule as Schedule,
     ScheduleSpec as ScheduleSpec,
@@ -21,7 +25,6 @@ from lrcurves._schedule import (
 )
 from lrcurves.combinators import *  # noqa: F403
 from lrcurves.schedules import *  # noqa: F403
-from lrcurves import compat as _compat  # noqa: F401
 
 try:
     __version__ = version("lrcurves")

@@ -437,7 +437,7 @@ def _device(xp: Namespace, x: Any) -> Any:
         from array_api_compat import device
 
         return device(x)
-    except Exception:  # noqa: BLE001
+    except Exception:
         return None
 
 

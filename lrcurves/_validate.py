@@ -14,6 +14,7 @@ choices and flags are Python scalars.
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 from collections.abc import Sequence
@@ -50,8 +51,8 @@ def as_int(
     name: str,
     v: Any,
     *,
-    min: int | None = 0,  # noqa: A002
-    max: int | None = None,  # noqa: A002
+    min: int | None = 0,
+    max: int | None = None,
 ) -> int:
     """An integer (integral floats such as JSON's ``1e3`` are accepted)."""
     where = _label(schedule, name)
@@ -79,7 +80,7 @@ def as_ints(
     name: str,
     v: Any,
     *,
-    min: int | None = 0,  # noqa: A002
+    min: int | None = 0,
     increasing: bool = False,
     nonempty: bool = False,
 ) -> tuple[int, ...]:
@@ -90,7 +91,7 @@ def as_ints(
     out = tuple(as_int(schedule, f"{name}[{i}]", x, min=min) for i, x in enumerate(v))
     if nonempty and not out:
         raise fail(where, "must not be empty")
-    if increasing and any(b <= a for a, b in zip(out, out[1:], strict=False)):
+    if increasing and any(b <= a for a, b in itertools.pairwise(out)):
         raise fail(where, f"must be strictly increasing, got {list(out)}")
     return out
 
@@ -100,8 +101,8 @@ def as_value(
     name: str,
     v: Any,
     *,
-    min: float | None = 0.0,  # noqa: A002
-    max: float | None = None,  # noqa: A002
+    min: float | None = 0.0,
+    max: float | None = None,
     min_open: bool = False,
     allow_array: bool = True,
 ) -> Value:
@@ -149,7 +150,7 @@ def as_values(
     name: str,
     v: Any,
     *,
-    min: float | None = 0.0,  # noqa: A002
+    min: float | None = 0.0,
     nonempty: bool = True,
 ) -> tuple[float, ...]:
     """A tuple of finite floats (a table, or per-milestone factors)."""

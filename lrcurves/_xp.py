@@ -67,7 +67,7 @@ class _ScalarNamespace:
         return a if a >= b else b
 
     @staticmethod
-    def clip(x: Any, min: Any = None, max: Any = None) -> Any:  # noqa: A002
+    def clip(x: Any, min: Any = None, max: Any = None) -> Any:
         if min is not None and x < min:
             x = min
         if max is not None and x > max:
@@ -145,7 +145,7 @@ def resolve(step: Any, xp: Namespace | None = None) -> tuple[Namespace, Any]:
     """Return ``(xp, step_array)`` for any accepted step.
 
     Python ints and floats resolve to :data:`SCALAR` (callers wrap the result
-    into NumPy); lists, tuples and NumPy scalars to NumPy; arrays to their own
+    into NumPy); lists, tuples, ranges and NumPy scalars to NumPy; arrays to their own
     namespace via :func:`array_api_compat.array_namespace`.  An explicit
     ``xp`` wins and converts the step with ``xp.asarray``.
     """
@@ -159,7 +159,7 @@ def resolve(step: Any, xp: Namespace | None = None) -> tuple[Namespace, Any]:
         raise TypeError(f"step must be a number or an array of numbers, got {step!r}")
     if isinstance(step, (int, float)) and not isinstance(step, np.generic):
         return SCALAR, step.__index__() if isinstance(step, int) else float(step)
-    if isinstance(step, (list, tuple, np.generic)):
+    if isinstance(step, (list, tuple, range, np.generic)):
         arr = np.asarray(step)
         if arr.dtype == bool or arr.dtype.kind not in "iuf":
             raise TypeError(f"step must contain integers or floats, got dtype {arr.dtype}")
@@ -187,7 +187,7 @@ def default_float(xp: Namespace, x: Any) -> Any:
             from array_api_compat import device
 
             return info().default_dtypes(device=device(x))["real floating"]
-        except Exception:  # noqa: BLE001 - older namespaces without device kwarg
+        except Exception:
             return info().default_dtypes()["real floating"]
     return xp.float64  # pragma: no cover
 

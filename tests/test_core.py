@@ -291,3 +291,14 @@ def test_factory_errors_name_schedule_param_value() -> None:
         lrcurves.join([lrcurves.constant(1.0), 3], boundaries=[2])  # type: ignore[list-item]
     with pytest.raises(ValueError, match="join: boundaries must have"):
         lrcurves.join([lrcurves.constant(1.0)], boundaries=[2])
+
+
+def test_range_and_tuple_steps_resolve_to_numpy() -> None:
+    import numpy as np
+
+    s = lrcurves.linear(1.0, 0.0, 4)
+    expected = np.array([1.0, 0.75, 0.5, 0.25, 0.0])
+    for steps in (range(5), tuple(range(5)), list(range(5))):
+        out = s(steps)
+        assert isinstance(out, np.ndarray)
+        np.testing.assert_array_equal(out, expected)

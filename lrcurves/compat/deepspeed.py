@@ -230,8 +230,7 @@ def schedule_from_ds(
     ``decay_mom_rate`` with ``decay_step_size > 0`` then raises (see
     :func:`momentum_from_ds`); ``momentum=False`` returns the LR alone.
     """
-    from lrcurves import combinators as C
-    from lrcurves import schedules as S
+    from lrcurves import combinators as C, schedules as S
 
     t = _check_type(type_name)
     p = normalize_params(t, params)
@@ -384,8 +383,7 @@ def momentum_from_ds(
     ``decay_mom_rate`` (with ``decay_step_size > 0``) raises: DeepSpeed
     multiplies the momentum by ``1 + rate * n / size``, which exceeds 1.
     """
-    from lrcurves import combinators as C
-    from lrcurves import schedules as S
+    from lrcurves import combinators as C, schedules as S
 
     t = _check_type(type_name)
     p = normalize_params(t, params)

@@ -4,6 +4,8 @@ Each family module lists its public factories in ``__all__``; they are
 re-exported here and from the top-level :mod:`lrcurves` package.
 """
 
+import sys as _sys
+
 from lrcurves.schedules.constant import *  # noqa: F403
 from lrcurves.schedules.cosine import *  # noqa: F403
 from lrcurves.schedules.cyclic import *  # noqa: F403
@@ -19,7 +21,6 @@ from lrcurves.schedules.tabulated import *  # noqa: F403
 from lrcurves.schedules.tanh import *  # noqa: F403
 from lrcurves.schedules.warmup import *  # noqa: F403
 from lrcurves.schedules.wsd import *  # noqa: F403
-import sys as _sys
 
 _FAMILIES = (
     "constant",

@@ -400,7 +400,6 @@ def test_onecycle_optimizer_without_momentum_slot_only_warns_with_decay_mom_rate
     import warnings
 
     import torch
-
     from lrcurves.adapters.deepspeed import OneCycle
 
     p = torch.nn.Parameter(torch.zeros(2))
