@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
 
 from lrcurves._schedule import Params, Schedule, register
 from lrcurves._validate import Value, as_choice, as_int, as_value, check_le
-from lrcurves._xp import Namespace, float_dtype, to_float
+from lrcurves._xp import SCALAR, Namespace, float_dtype, to_float
 
 __all__ = ["cyclic"]
 
@@ -47,7 +48,12 @@ def _amplitude(xp: Namespace, tf: Any, cycle: Any, p: Params) -> Any:
     if p.mode == "triangular2":
         # torch: 1 / 2 ** (cycle - 1); powers of two, so 0.5 ** (cycle - 1) is exact
         return xp.pow(cycle * 0.0 + 0.5, xp.maximum(cycle - 1.0, 0.0))
-    return xp.pow(tf * 0.0 + p.gamma, xp.maximum(tf, 0.0))
+    if xp is SCALAR or tf.dtype == xp.float64:
+        # float64: the same pow as torch's CyclicLR (bit-exact parity)
+        return xp.pow(tf * 0.0 + p.gamma, xp.maximum(tf, 0.0))
+    # lower precision: gamma ** t would amplify gamma's own rounding t-fold;
+    # exp(t * log(gamma)) with log(gamma) taken in float64 does not
+    return xp.exp(xp.maximum(tf, 0.0) * math.log(p.gamma))
 
 
 def _cyclic_lr(xp: Namespace, t: Any, p: Params) -> Any:
