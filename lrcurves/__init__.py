@@ -6,35 +6,65 @@ identically in NumPy, PyTorch and JAX/optax.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from lrcurves import (
     combinators as _combinators,
-    compat as _compat,  # noqa: F401
     schedules as _schedules,
+)
+from lrcurves._config import (
+    config_formats as config_formats,
+    from_config as from_config,
+    register_config_format as register_config_format,
 )
 from lrcurves._schedule import (
     Schedule as Schedule,
     ScheduleSpec as ScheduleSpec,
     curve as curve,
-    from_config as from_config,
     get as get,
     names as names,
-    register_config_format as register_config_format,
     spec as spec,
 )
 from lrcurves.combinators import *  # noqa: F403
 from lrcurves.schedules import *  # noqa: F403
 
-try:
-    __version__ = version("lrcurves")
-except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-    __version__ = "0.0.0"
+
+def _repr_png_(self: Schedule) -> bytes | None:
+    from lrcurves.plotting import repr_png
+
+    return repr_png(self, missing_ok=True)  # None without matplotlib
+
+
+def _repr_html_(self: Schedule) -> str:
+    from lrcurves.plotting import repr_html
+
+    return repr_html(self)
+
+
+# Jupyter shows a Schedule as a small plot with its parameters.  Attached
+# here, at the top of the package, so the core never imports the plotting
+# layer above it (imports run one way); matplotlib loads on first display.
+Schedule._repr_png_ = _repr_png_  # type: ignore[attr-defined]
+Schedule._repr_html_ = _repr_html_  # type: ignore[attr-defined]
+
+
+def __getattr__(name: str) -> Any:
+    # __version__ is read lazily: importlib.metadata costs a third of numpy's import
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("lrcurves")
+        except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+            return "0.0.0"
+    raise AttributeError(f"module 'lrcurves' has no attribute {name!r}")
+
 
 __all__ = [
     "Schedule",
     "ScheduleSpec",
-    "__version__",
+    "__version__",  # noqa: F405 - module __getattr__ (lazy)
+    "config_formats",
     "curve",
     "from_config",
     "get",

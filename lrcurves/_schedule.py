@@ -10,28 +10,28 @@ with the same name and parameters are equal and hash alike.
 from __future__ import annotations
 
 import difflib
+import functools
 import inspect
-import json
 import math
-import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 
-from lrcurves._xp import SCALAR, Namespace, float_dtype, numpy_namespace, resolve
+from lrcurves._xp import SCALAR, Namespace, before, float_dtype, numpy_namespace, prepare
+from lrcurves.validate import MAX_DEPTH
 
 __all__ = [
     "Params",
     "Schedule",
     "ScheduleSpec",
     "curve",
-    "from_config",
+    "piecewise",
+    "stair_ranges",
     "get",
     "names",
     "register",
-    "register_config_format",
     "spec",
 ]
 
@@ -41,16 +41,60 @@ Kernel = Callable[[Namespace, Any, "Params"], Any]
 class Params(dict[str, Any]):
     """Validated parameters with attribute access (``p.peak_value``).
 
-    The instance ``__dict__`` *is* the mapping, so attribute access is a
-    plain dict lookup (no ``__getattr__`` fallback on the hot scalar path).
+    The instance ``__dict__`` is a *copy* of the mapping (attribute access
+    is a plain instance-dict lookup, fast on the scalar path, and a
+    parameter named like a dict method, ``values``, still wins).  Unlike
+    ``self.__dict__ = self`` it holds no reference to itself: building one
+    per evaluation of an array-parameter schedule leaves no garbage for the
+    cycle collector.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.__dict__ = self
+        self.__dict__.update(self)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        self.__dict__[key] = value
 
 
-@dataclass(frozen=True)
+Flat = Callable[["Params", int, int], Iterable[tuple[int, int]]]
+
+PieceFn = Callable[[Namespace, Any], Any]
+Pieces = Callable[["Params", bool], Sequence[tuple[int, PieceFn]]]
+
+MAX_FLAT = 4096  # constant stretches listed per curve() call, at most
+MAX_PHASES = 4096  # phase boundaries phases() lists, at most
+MIN_FLAT = 1024  # shorter constant stretches are left to the kernel (no split)
+
+
+def piecewise(xp: Namespace, t: Any, pieces: Sequence[tuple[int, PieceFn]]) -> Any:
+    """The kernel of a schedule made of pieces: piece ``i`` from its first step on.
+
+    Every piece is evaluated on every step (steps are never branched on in
+    Python) and ``where`` picks, earliest piece winning; boundaries compare
+    exactly (:func:`lrcurves._xp.before`).
+    """
+    out = pieces[-1][1](xp, t)
+    for i in range(len(pieces) - 2, -1, -1):
+        out = xp.where(before(xp, t, pieces[i + 1][0]), pieces[i][1](xp, t), out)
+    return out
+
+
+def stair_ranges(period: int, start: int, stop: int, offset: int = 0) -> list[tuple[int, int]]:
+    """The stairs ``[offset + k P, offset + (k + 1) P)`` meeting ``[start, stop)``.
+
+    The ``flat`` ranges of every stair-like family; empty (no claim) when
+    there would be more than :data:`MAX_FLAT` of them, so ``curve()`` never
+    spends more time listing stairs than evaluating them.
+    """
+    k0, k1 = max(0, (start - offset) // period), (stop - 1 - offset) // period
+    if k1 < k0 or k1 - k0 > MAX_FLAT:
+        return []
+    return [(offset + k * period, offset + (k + 1) * period) for k in range(k0, k1 + 1)]
+
+
+@dataclass(frozen=True, eq=False)
 class ScheduleSpec:
     """Everything the library knows about one registered schedule.
 
@@ -70,9 +114,19 @@ class ScheduleSpec:
       momentum_bounds: the same for momentum.
       phases: ``p -> steps`` where the curve changes phase (CLI summary).
       has_momentum: ``p -> bool``; defaults to "``momentum`` kernel given".
-      eval_range: optional fast path for :func:`curve`:
-        ``(xp, p, start, stop) -> values`` for the contiguous steps
-        ``start..stop-1`` (``start >= 0``).
+      flat: ``(p, start, stop) -> [(a, b), ...]``: sorted, disjoint step
+        ranges inside ``[start, stop)`` on which the LR is *exactly*
+        constant (the kernel returns the same bits at every step of the
+        range).  :func:`curve` fills them instead of evaluating the kernel;
+        the tests check the claim against the kernel for every family.
+      pieces: ``(p, momentum) -> ((first_step, fn), ...)``: the schedule is
+        ``fn(xp, t)`` on integer steps ``first_i <= t < first_{i+1}`` (first
+        0, last piece unbounded), where each ``fn`` is exactly what the
+        kernel selects there (the kernel is :func:`piecewise` over the
+        same pieces).  :func:`curve` and :meth:`Schedule.value` then
+        evaluate only the piece a step is in.
+      aliases: old parameter spellings still accepted by :func:`get` and
+        :func:`from_config` (``{"old": "new"}``).
     """
 
     name: str
@@ -86,11 +140,14 @@ class ScheduleSpec:
     momentum_bounds: Callable[[Params], tuple[float, float]] | None = None
     phases: Callable[[Params], tuple[int, ...]] | None = None
     has_momentum: Callable[[Params], bool] | None = None
-    eval_range: Callable[[Namespace, Params, int, int], Any] | None = None
-    signature: inspect.Signature = field(init=False, repr=False, compare=False)
+    flat: Flat | None = None
+    pieces: Pieces | None = None
+    aliases: Mapping[str, str] = field(default_factory=dict)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "signature", inspect.signature(self.factory))
+    @functools.cached_property
+    def signature(self) -> inspect.Signature:
+        """The factory's signature (computed on first use: import stays cheap)."""
+        return inspect.signature(self.factory)
 
     @property
     def summary(self) -> str:
@@ -117,7 +174,9 @@ def register(
     momentum_bounds: Callable[[Params], tuple[float, float]] | None = None,
     phases: Callable[[Params], tuple[int, ...]] | None = None,
     has_momentum: Callable[[Params], bool] | None = None,
-    eval_range: Callable[[Namespace, Params, int, int], Any] | None = None,
+    flat: Flat | None = None,
+    pieces: Pieces | None = None,
+    aliases: Mapping[str, str] | None = None,
 ) -> Callable[[Callable[..., Schedule]], Callable[..., Schedule]]:
     """Class the decorated factory as registered schedule ``name``."""
 
@@ -142,7 +201,9 @@ def register(
             momentum_bounds=momentum_bounds,
             phases=phases,
             has_momentum=has_momentum,
-            eval_range=eval_range,
+            flat=flat,
+            pieces=pieces,
+            aliases=dict(aliases or {}),
         )
         return factory
 
@@ -181,6 +242,11 @@ def get(name: str, /, **params: Any) -> Schedule:
     if not isinstance(name, str):
         raise TypeError(f"schedule name must be a string, got {name!r}")
     sp = spec(name)
+    for old, new in sp.aliases.items():
+        if old in params:
+            if new in params:
+                raise ValueError(f"{sp.name}: give {new!r} or its old spelling {old!r}, not both")
+            params[new] = params.pop(old)
     _check_keys(sp, params)
     return sp.factory(**params)
 
@@ -209,12 +275,24 @@ def _check_keys(sp: ScheduleSpec, params: Mapping[str, Any]) -> None:
 
 
 def _freeze(v: Any) -> Any:
-    """Hashable key of a canonical parameter value."""
+    """Hashable key of a canonical parameter value (array shape and dtype included)."""
     if isinstance(v, np.ndarray):
-        return ("__array__", v.shape, v.tobytes())
+        return ("__array__", v.shape, v.dtype.str, v.tobytes())
     if isinstance(v, tuple):
         return tuple(_freeze(x) for x in v)
+    if is_traced(v):
+        return ("__traced__", id(v))
     return v
+
+
+def is_traced(v: Any) -> bool:
+    """Whether ``v`` is a JAX tracer/array or a torch tensor (a live hyperparameter).
+
+    Such values skip the value checks (see :mod:`lrcurves.validate`) so that
+    ``jax.vmap``/``jax.grad`` over a schedule parameter work.
+    """
+    mod = type(v).__module__
+    return mod.startswith(("jax", "torch"))
 
 
 def _to_json(v: Any) -> Any:
@@ -241,21 +319,30 @@ class Schedule:
 
     Call it (or :meth:`lr`) on a step of any shape: a Python ``int`` or
     ``float``, a list, or a NumPy / PyTorch / JAX / array-API array.  The
-    result is a floating array of the step's namespace, device and shape
-    (broadcast with any array-valued parameters).  Python numbers give a
-    0-d NumPy array; :meth:`value` gives a Python ``float``.  Negative
-    steps evaluate as step 0.
+    result is a floating array of the step's namespace and device.  Python
+    numbers give a 0-d NumPy array; :meth:`value` gives a Python ``float``.
+    Negative steps evaluate as step 0; a NaN step gives NaN.
+
+    Integer steps of any width are widened to the namespace's default
+    integer dtype first, half-precision floating steps to float32 (see
+    :func:`lrcurves._xp.prepare`).
+
+    **Sweeps.**  Value parameters may be arrays (``peak_value=[1e-3, 3e-3]``).
+    The result then has shape ``step.shape + param_shape``: steps along the
+    leading axes, the sweep along the trailing ones (``param_shape`` is the
+    broadcast shape of all array parameters, nested schedules included).
 
     Build schedules with the factories (``lrcurves.cosine_decay(...)``),
     :func:`lrcurves.get` or :func:`lrcurves.from_config`; never directly.
     """
 
-    __slots__ = ("__weakref__", "_arrays", "_hash", "_name", "_p", "_spec")
+    __slots__ = ("__weakref__", "_arrays", "_depth", "_hash", "_memo", "_name", "_p", "_pshape", "_spec")
 
     _name: str
     _p: Params
     _spec: ScheduleSpec
     _arrays: tuple[str, ...]
+    _pshape: tuple[int, ...]
     _hash: int | None
 
     def __init__(self) -> None:
@@ -272,8 +359,31 @@ class Schedule:
         init(self, "_name", name)
         init(self, "_spec", _REGISTRY[name])
         init(self, "_p", Params(params))
-        init(self, "_arrays", tuple(k for k, v in params.items() if isinstance(v, np.ndarray)))
+        arrays = tuple(k for k, v in params.items() if isinstance(v, np.ndarray) or is_traced(v))
+        init(self, "_arrays", arrays)
+        shapes = [tuple(getattr(params[k], "shape", ())) for k in arrays]
+        depth = 1
+        for v in params.values():
+            # a tuple holds schedules (join, product) or numbers (a 10**7-entry table: skip it)
+            for c in v if isinstance(v, tuple) and v and isinstance(v[0], Schedule) else (v,):
+                if isinstance(c, Schedule):
+                    shapes.append(c._pshape)
+                    depth = max(depth, c._depth + 1)
+        if depth > MAX_DEPTH:
+            # bounds(), phases(), repr, ==, pickling and configs recurse once per level
+            raise ValueError(
+                f"{name}: schedules nested {depth} deep; at most {MAX_DEPTH} levels are allowed"
+            )
+        init(self, "_depth", depth)
+        try:
+            pshape = tuple(np.broadcast_shapes(*shapes)) if shapes else ()
+        except ValueError:
+            raise ValueError(
+                f"{name}: array-valued parameters have shapes {shapes} that do not broadcast"
+            ) from None
+        init(self, "_pshape", pshape)
         init(self, "_hash", None)
+        init(self, "_memo", {})  # derived from the (immutable) parameters only
         return self
 
     # -- identity ---------------------------------------------------------
@@ -290,6 +400,11 @@ class Schedule:
     @property
     def spec(self) -> ScheduleSpec:
         return self._spec
+
+    @property
+    def param_shape(self) -> tuple[int, ...]:
+        """Broadcast shape of the array-valued parameters (``()`` for none)."""
+        return self._pshape
 
     @property
     def has_momentum(self) -> bool:
@@ -331,50 +446,84 @@ class Schedule:
     # -- config -----------------------------------------------------------
     def to_config(self) -> dict[str, Any]:
         """A JSON-compatible dict; :func:`from_config` rebuilds an equal schedule."""
+        if any(is_traced(self._p[k]) for k in self._arrays):
+            raise TypeError(f"{self._name}: a schedule with traced parameters has no config")
         return {"name": self._name, "params": {k: _to_json(v) for k, v in self._p.items()}}
 
-    # -- evaluation -------------------------------------------------------
+    # -- the evaluation protocol --------------------------------------------
     def _params_for(self, xp: Namespace, t: Any) -> Params:
         if not self._arrays:
             return self._p
+        if xp is SCALAR:
+            raise ValueError(
+                f"{self._name} has array-valued parameters {list(self._arrays)}; "
+                "value() is for scalar schedules, use lr()"
+            )
         dt = float_dtype(xp, t)
         p = Params(self._p)
         dev = _device(xp, t)
+        # sweep axes trail the step axes: (k,) parameters meet (n, 1) steps
+        lead = (1,) * (len(getattr(t, "shape", ())) - len(self._pshape))
         for k in self._arrays:
-            # stored arrays are read-only; torch warns when wrapping those, so copy
-            a = np.array(self._p[k]) if xp is not numpy_namespace() else self._p[k]
-            p[k] = xp.asarray(a, dtype=dt, device=dev) if dev is not None else xp.asarray(a, dtype=dt)
+            v = self._p[k]
+            if isinstance(v, np.ndarray):
+                # stored arrays are read-only; torch warns when wrapping those, so copy
+                v = np.array(v) if xp is not numpy_namespace() else v
+                v = xp.asarray(v, dtype=dt, device=dev) if dev is not None else xp.asarray(v, dtype=dt)
+            if lead and len(self._pshape):
+                v = xp.reshape(v, lead + tuple(v.shape))
+            p[k] = v
         return p
 
-    def _lr(self, xp: Namespace, t: Any) -> Any:
-        """Kernel entry for combinators: no clamping, ``t`` already an array."""
+    def evaluate(self, xp: Namespace, t: Any) -> Any:
+        """The LR kernel on a *prepared* step ``t`` of namespace ``xp``.
+
+        The protocol combinators use: ``t`` is an integer or floating array
+        (or a Python number on :data:`lrcurves._xp.SCALAR`) that may hold
+        negative local steps; nothing is clamped or converted here.  Array
+        parameters broadcast as ``t.shape + param_shape`` only when ``t``
+        already carries trailing axes of length 1 for them (:meth:`lr` does
+        that); combinators pass their own ``t`` through unchanged.
+        """
         return self._spec.lr(xp, t, self._params_for(xp, t))
 
-    def _mom(self, xp: Namespace, t: Any) -> Any:
+    def evaluate_momentum(self, xp: Namespace, t: Any) -> Any:
+        """The momentum kernel on a prepared step (see :meth:`evaluate`)."""
         kern = self._spec.momentum
         if kern is None or not self.has_momentum:
             raise ValueError(f"{self._name} defines no momentum (has_momentum is False)")
         return kern(xp, t, self._params_for(xp, t))
 
-    def _eval(self, step: Any, xp: Namespace | None, which: str) -> Any:
-        ns, t = resolve(step, xp)
+    def _eval(self, step: Any, xp: Namespace | None, momentum: bool) -> Any:
+        ns, t = prepare(step, xp)
         if ns is SCALAR:
             if not self._arrays:
-                v = self.value(t) if which == "lr" else self.momentum_value(t)
+                v = self.momentum_value(t) if momentum else self.value(t)
                 return np.asarray(v, dtype=np.float64)
             ns, t = numpy_namespace(), np.asarray(t)
-        t = ns.where(t < 0, ns.zeros_like(t), t)
-        return self._lr(ns, t) if which == "lr" else self._mom(ns, t)
+        if self._pshape:
+            t = ns.reshape(t, tuple(t.shape) + (1,) * len(self._pshape))
+        out = self.evaluate_momentum(ns, t) if momentum else self.evaluate(ns, t)
+        if ns.isdtype(t.dtype, "real floating"):
+            out = ns.where(ns.isnan(t), t, out)  # a NaN step is NaN, whatever branch it met
+        if self._pshape:
+            # always step.shape + param_shape, also where the kernel never reads the
+            # swept parameter (warmup_steps=0 and an array init_value): materialised
+            # with an exact + 0.0, not a read-only broadcast view
+            full = tuple(t.shape[: len(t.shape) - len(self._pshape)]) + self._pshape
+            if tuple(out.shape) != full:
+                out = out + ns.zeros(full, dtype=out.dtype, device=_device(ns, out))
+        return out
 
     def lr(self, step: Any, *, xp: Namespace | None = None) -> Any:
         """The learning rate at ``step`` (see the class docstring)."""
-        return self._eval(step, xp, "lr")
+        return self._eval(step, xp, False)
 
     __call__ = lr
 
     def momentum(self, step: Any, *, xp: Namespace | None = None) -> Any:
         """The momentum (or Adam ``beta1``) at ``step``; ``ValueError`` if undefined."""
-        return self._eval(step, xp, "momentum")
+        return self._eval(step, xp, True)
 
     def value(self, step: int | float) -> float:
         """The learning rate at a Python number ``step``, as a Python ``float``.
@@ -382,34 +531,41 @@ class Schedule:
         The fast path used by the torch shim: the kernel runs on the scalar
         namespace (about a microsecond), not through NumPy.
         """
-        if self._arrays:
-            raise ValueError(
-                f"{self._name} has array-valued parameters {list(self._arrays)}; "
-                "value() is for scalar schedules, use lr()"
-            )
-        return float(self._spec.lr(SCALAR, step if step > 0 else 0, self._p))
+        _, t = prepare(step, SCALAR)
+        if t != t:
+            return math.nan
+        if self._spec.pieces is not None and type(t) is int:
+            return float(_piece_at(self._scalar_pieces(False), t)(SCALAR, t))
+        return float(self._spec.lr(SCALAR, t, self._params_for(SCALAR, t)))
 
     def momentum_value(self, step: int | float) -> float:
         """Like :meth:`value`, for momentum."""
-        if self._arrays:
-            raise ValueError(f"{self._name} has array-valued parameters; use momentum()")
-        kern = self._spec.momentum
-        if kern is None or not self.has_momentum:
-            raise ValueError(f"{self._name} defines no momentum (has_momentum is False)")
-        return float(kern(SCALAR, step if step > 0 else 0, self._p))
+        _, t = prepare(step, SCALAR)
+        if t != t:
+            return math.nan
+        if self._spec.pieces is not None and type(t) is int and self.has_momentum:
+            return float(_piece_at(self._scalar_pieces(True), t)(SCALAR, t))
+        return float(self.evaluate_momentum(SCALAR, t))
+
+    def _scalar_pieces(self, momentum: bool) -> Sequence[tuple[int, PieceFn]]:
+        """The pieces on Python numbers, built once (they depend on parameters only)."""
+        pieces = self._memo.get(momentum)
+        if pieces is None:
+            pieces = self._memo[momentum] = self._spec.pieces(self._params_for(SCALAR, 0), momentum)  # type: ignore[misc]
+        return pieces
 
     # -- introspection ----------------------------------------------------
     def bounds(self) -> tuple[float, float]:
         """``(lo, hi)``: every LR value lies in this range."""
         b = self._spec.bounds
-        if b is None:
+        if b is None or any(is_traced(self._p[k]) for k in self._arrays):
             return (0.0, math.inf)
         lo, hi = b(self._p)
         return float(np.min(lo)), float(np.max(hi))
 
     def momentum_bounds(self) -> tuple[float, float]:
         b = self._spec.momentum_bounds
-        if b is None:
+        if b is None or any(is_traced(self._p[k]) for k in self._arrays):
             return (0.0, 1.0)
         lo, hi = b(self._p)
         return float(np.min(lo)), float(np.max(hi))
@@ -417,19 +573,41 @@ class Schedule:
     def phases(self) -> tuple[int, ...]:
         """Steps where the curve changes phase (for summaries and plots)."""
         ph = self._spec.phases
-        return tuple(sorted(set(ph(self._p)))) if ph is not None else ()
+        # at most MAX_PHASES (the earliest): nested repeats would multiply them
+        return tuple(sorted(set(ph(self._p))))[:MAX_PHASES] if ph is not None else ()
 
-    def _eval_range(self, xp: Namespace, start: int, stop: int, which: str = "lr") -> Any:
-        """Values at steps ``start..stop-1`` (``start >= 0``), fast path."""
-        er = self._spec.eval_range
-        if which == "lr" and er is not None and not self._arrays:
-            return er(xp, self._p, start, stop)
-        t = xp.arange(start, stop)
-        return self._lr(xp, t) if which == "lr" else self._mom(xp, t)
+    def flat_ranges(self, start: int, stop: int) -> list[tuple[int, int]]:
+        """Sorted, disjoint ``(a, b)`` ranges in ``[start, stop)`` where the LR is constant.
+
+        Possibly incomplete (a family may claim none); never wrong.  Used by
+        :func:`curve` to fill constant stretches instead of evaluating them.
+        """
+        fl = self._spec.flat
+        if fl is None or start >= stop:
+            return []
+        out = []
+        for a, b in fl(self._p, start, stop):
+            a, b = max(a, start), min(b, stop)
+            if a < b:
+                out.append((a, b))
+                if len(out) >= MAX_FLAT:  # a prefix is still a true claim; keeps nesting linear
+                    break
+        return out
+
+
+def _piece_at(pieces: Sequence[tuple[int, PieceFn]], t: int) -> PieceFn:
+    fn = pieces[0][1]
+    for first, f in pieces[1:]:
+        if t < first:
+            break
+        fn = f
+    return fn
 
 
 def _rebuild(name: str, params: dict[str, Any]) -> Schedule:
-    return Schedule._make(name, **params)
+    # unpickling validates like any construction: a tampered pickle cannot
+    # smuggle in a negative LR
+    return get(name, **params)
 
 
 def _device(xp: Namespace, x: Any) -> Any:
@@ -442,84 +620,6 @@ def _device(xp: Namespace, x: Any) -> Any:
 
 
 # ---------------------------------------------------------------------------
-# config
-
-ConfigLoader = Callable[..., Schedule]
-_CONFIG_FORMATS: list[tuple[Callable[[Mapping[str, Any]], bool], ConfigLoader]] = []
-
-
-def register_config_format(
-    detect: Callable[[Mapping[str, Any]], bool], load: ConfigLoader
-) -> None:
-    """Teach :func:`from_config` a foreign config format.
-
-    ``detect(d)`` says whether a dict is in the format; ``load(d, **kwargs)``
-    builds the schedule (``kwargs`` are :func:`from_config`'s keyword
-    arguments, e.g. ``base_lr``).
-    """
-    _CONFIG_FORMATS.append((detect, load))
-
-
-def _decode(v: Any) -> Any:
-    if isinstance(v, Mapping) and set(v) == {"name", "params"}:
-        return from_config(v)
-    if isinstance(v, list) and v and all(isinstance(x, Mapping) and set(x) == {"name", "params"} for x in v):
-        return [from_config(x) for x in v]
-    return v
-
-
-def from_config(config: Mapping[str, Any] | str | os.PathLike[str], **kwargs: Any) -> Schedule:
-    """Rebuild a schedule from :meth:`Schedule.to_config` output.
-
-    ``config`` may be a dict ``{"name": ..., "params": {...}}`` (nested
-    schedules as nested dicts), a JSON string of one, or a path to a JSON
-    file.  Other formats registered with :func:`register_config_format`
-    (DeepSpeed's ``"scheduler"`` block or a whole ds_config, for instance)
-    are recognised too; keyword arguments such as ``base_lr`` go to them.
-
-    >>> import lrcurves
-    >>> s = lrcurves.cosine_decay(init_value=0.1, decay_steps=100)
-    >>> lrcurves.from_config(s.to_config()) == s
-    True
-    """
-    if isinstance(config, (str, os.PathLike)):
-        text = str(config)
-        if isinstance(config, str) and text.lstrip().startswith("{"):
-            config = _parse_json(text, "<string>")
-        else:
-            try:
-                with open(config, encoding="utf-8") as fh:
-                    config = _parse_json(fh.read(), text)
-            except OSError as exc:
-                raise ValueError(f"cannot read config file {text!r}: {exc.strerror or exc}") from None
-    if not isinstance(config, Mapping):
-        raise TypeError(f"config must be a dict, a JSON string or a path, got {type(config).__name__}")
-    for detect, load in _CONFIG_FORMATS:
-        if detect(config):
-            return load(config, **kwargs)
-    if "name" not in config:
-        raise ValueError(
-            f"config has no 'name' key (got keys {sorted(config)}); expected "
-            "{'name': <schedule>, 'params': {...}}"
-            + (" or a registered foreign format" if _CONFIG_FORMATS else "")
-        )
-    extra = set(config) - {"name", "params"}
-    if extra:
-        raise ValueError(f"config has unknown key(s) {sorted(extra)}; expected 'name' and 'params'")
-    params = config.get("params") or {}
-    if not isinstance(params, Mapping):
-        raise TypeError(f"config 'params' must be a dict, got {type(params).__name__}")
-    return get(config["name"], **{k: _decode(v) for k, v in params.items()})
-
-
-def _parse_json(text: str, where: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"invalid JSON in {where}: {exc}") from None
-
-
-# ---------------------------------------------------------------------------
 # curve
 
 
@@ -528,33 +628,101 @@ def curve(
     num_steps: int,
     *,
     start: int = 0,
-    xp: Namespace | None = None,
+    xp: Any = None,
     dtype: Any = None,
+    device: Any = None,
     momentum: bool = False,
 ) -> Any:
     """The whole curve at steps ``start .. start + num_steps - 1`` as one array.
 
-    ``xp`` picks the namespace (NumPy by default; pass ``torch`` or
-    ``jax.numpy`` for a device array), ``dtype`` the floating dtype,
-    ``momentum=True`` the momentum curve instead of the LR.
+    Exactly ``schedule(xp.arange(start, start + num_steps))``, bit for bit,
+    on every backend: the steps are the same int64 (or the namespace's
+    default integer) steps and every value comes from the same kernel.  On
+    NumPy it is faster: the range is split where the schedule is constant
+    (:meth:`Schedule.flat_ranges`), those stretches are filled with the
+    kernel's own value, and the kernel runs on the rest only.
+
+    ``xp`` picks the namespace (NumPy by default; ``torch`` or ``jax.numpy``
+    build the curve on their ``device``), ``dtype`` casts the result,
+    ``momentum=True`` gives the momentum curve.  Array-valued parameters
+    (sweeps) give shape ``(num_steps, *schedule.param_shape)``.
 
     >>> import lrcurves
-    >>> lrcurves.curve(lrcurves.linear(1.0, 0.0, 4), 6)
+    >>> lrcurves.curve(lrcurves.linear(1.0, 0.0, transition_steps=4), 6)
     array([1.  , 0.75, 0.5 , 0.25, 0.  , 0.  ])
     """
     if not isinstance(schedule, Schedule):
         raise TypeError(f"curve() needs a Schedule, got {type(schedule).__name__}")
-    from lrcurves._validate import as_int
+    from lrcurves.validate import as_int
 
     n = as_int("curve", "num_steps", num_steps, min=0)
     s0 = as_int("curve", "start", start, min=0)
     ns = numpy_namespace() if xp is None else _compat(xp)
-    which = "momentum" if momentum else "lr"
     if momentum and not schedule.has_momentum:
         raise ValueError(f"{schedule.name} defines no momentum (has_momentum is False)")
-    out = schedule._eval_range(ns, s0, s0 + n, which)
+    if ns is numpy_namespace() and device in (None, "cpu"):
+        out = _curve_numpy(schedule, s0, s0 + n, momentum)
+    else:
+        kw = {} if device is None else {"device": device}
+        out = schedule._eval(ns.arange(s0, s0 + n, **kw), ns, momentum)
     if dtype is not None:
         out = ns.astype(out, dtype)
+    return out
+
+
+def _curve_numpy(s: Schedule, start: int, stop: int, momentum: bool) -> np.ndarray:
+    """NumPy ``s(np.arange(start, stop))``, bit for bit, with less work.
+
+    The range is cut where the schedule changes piece (only that piece's
+    function runs there) and where it is constant for at least
+    :data:`MIN_FLAT` steps (filled with the kernel's own value at the
+    stretch's first step).  Steps go in as float64 when every step is below
+    2**53, where integer and float steps are the same numbers and every
+    boundary helper gives the same result for both (saving a cast).
+    """
+    xp = numpy_namespace()
+    n = stop - start
+    pshape = s._pshape
+    exact = stop <= 2**53
+
+    def steps(a: int, b: int) -> np.ndarray:
+        t = np.arange(a, b, dtype=np.float64 if exact else np.int64)
+        return t.reshape(t.shape + (1,) * len(pshape)) if pshape else t
+
+    p = s._params_for(xp, steps(start, start + 1))
+    kernel = s._spec.momentum if momentum else s._spec.lr
+    pc = s._spec.pieces
+    cuts: list[tuple[int, int, Any]] = []  # (a, b, fn)
+    if pc is not None:
+        pieces = pc(p, momentum)
+        for i, (first, fn) in enumerate(pieces):
+            end = pieces[i + 1][0] if i + 1 < len(pieces) else stop
+            a, b = max(start, first), min(stop, end)
+            if a < b:
+                cuts.append((a, b, fn))
+    else:
+        cuts.append((start, stop, lambda xp_, t: kernel(xp_, t, p)))
+    flats = [] if momentum else [(a, b) for a, b in s.flat_ranges(start, stop) if b - a >= MIN_FLAT]
+    if len(cuts) == 1 and not flats:
+        out = cuts[0][2](xp, steps(start, stop))
+        # a kernel that never reads the swept parameter returns (n, 1, ...): broadcast, as _eval does
+        return np.broadcast_to(out, (n, *pshape)).astype(np.float64) if np.shape(out) != (n, *pshape) else out
+    out = np.empty((n, *pshape), dtype=np.float64)
+    fi = 0
+    for a, b, fn in cuts:
+        at = a
+        while at < b:
+            while fi < len(flats) and flats[fi][1] <= at:
+                fi += 1
+            fa, fb = flats[fi] if fi < len(flats) else (b, b)
+            if fa > at:  # kernel up to the next flat stretch (or the piece's end)
+                e = min(fa, b)
+                out[at - start : e - start] = fn(xp, steps(at, e))
+                at = e
+                continue
+            e = min(fb, b)  # a constant stretch: the kernel's value at its first step
+            out[at - start : e - start] = fn(xp, steps(at, at + 1))
+            at = e
     return out
 
 
@@ -573,10 +741,10 @@ def _compat(xp: Any) -> Namespace:
 def iter_schedules(s: Schedule) -> Iterable[Schedule]:
     """``s`` and every schedule nested in its parameters, depth first."""
     yield s
-    for v in s._p.values():
+    for v in dict.values(s._p):
         if isinstance(v, Schedule):
             yield from iter_schedules(v)
-        elif isinstance(v, tuple):
+        elif isinstance(v, tuple) and v and isinstance(v[0], Schedule):
             for x in v:
                 if isinstance(x, Schedule):
                     yield from iter_schedules(x)

@@ -12,19 +12,35 @@ The subset a kernel may use (and that :data:`SCALAR` implements):
 
 ``where, minimum, maximum, clip, floor, ceil, abs, sign, sqrt, exp, expm1,
 log, log1p, cos, sin, tanh, pow, asarray, take, searchsorted, zeros_like,
-logical_and, logical_or``,
-plus Python operators (``+ - * / // % ** < <= == > >=``) and
-:func:`to_float` below to cast a step to the floating dtype.
+logical_and, logical_or``, plus Python operators (``+ - * / ** < <= > >=``),
+and the helpers below:
+
+* :func:`to_float` casts a step to the floating dtype;
+* :func:`divmod_steps`, :func:`before` and :func:`minus` are the *only*
+  way a kernel finds a stair, milestone, cycle or phase: they use exact
+  integer arithmetic on integer steps (and a corrected float division on
+  floating ones), so a boundary lands on the same step on every backend and
+  dtype -- ``floor(t / c)`` in float32 under XLA does not (XLA rewrites
+  ``x / c`` as ``x * (1 / c)``);
+* :func:`param` turns a parameter into an array where a unary function must
+  be applied to it.
 
 Rules for kernels (checked by the test suite, which turns warnings into
 errors and runs every kernel on every backend):
 
-* no Python ``if``/``min``/``max``/``float()`` on step values;
+* no Python ``if``/``min``/``max``/``float()`` on step values, and no
+  branch on the namespace or the dtype (the helpers here are the only
+  places that look at dtypes);
 * every branch of every ``where`` must be finite for every step, including
   negative local steps produced by combinators (use safe denominators chosen
   in Python from the *parameters*);
-* add offsets such as ``t + 1`` only after :func:`to_float`, so int32 counts
-  near ``2**31 - 1`` cannot wrap.
+* integer parameters enter float arithmetic as Python ``float`` (a Python
+  ``int`` beyond int32 next to a JAX array overflows when x64 is off).
+
+Steps reach a kernel *prepared* by :func:`prepare`: integer steps widened to
+the namespace's default integer dtype (so ``t - w`` cannot wrap in
+``uint8``), half-precision floats widened to float32, negative steps clamped
+to 0 (the one clamp of the library) and NaN kept as NaN.
 """
 
 from __future__ import annotations
@@ -35,7 +51,28 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["SCALAR", "Namespace", "numpy_namespace", "resolve", "to_float"]
+__all__ = [
+    "SCALAR",
+    "Namespace",
+    "Table",
+    "at_most",
+    "count_reached",
+    "before",
+    "divmod_steps",
+    "float_dtype",
+    "index_steps",
+    "minus",
+    "mod_steps",
+    "numpy_namespace",
+    "param",
+    "plus",
+    "prepare",
+    "reference_order",
+    "resolve",
+    "take",
+    "to_float",
+    "zero_step",
+]
 
 Namespace = Any  # an array-API namespace, or SCALAR
 
@@ -213,3 +250,260 @@ def float_dtype(xp: Namespace, t: Any) -> Any:
     if _is_floating(xp, t):
         return t.dtype
     return default_float(xp, t)
+
+
+# ---------------------------------------------------------------------------
+# step preparation: the one place that widens dtypes and clamps negative steps
+
+
+def _info(xp: Namespace, x: Any) -> Any:
+    info = xp.__array_namespace_info__()
+    try:
+        from array_api_compat import device
+
+        return info.default_dtypes(device=device(x))
+    except Exception:
+        return info.default_dtypes()
+
+
+def prepare(step: Any, xp: Namespace | None = None) -> tuple[Namespace, Any]:
+    """``(xp, t)``: the step resolved, widened and clamped for a kernel.
+
+    * integer steps of any width or signedness become the namespace's
+      default integer dtype (int64; int32 in JAX with x64 off); an unsigned
+      dtype wider than that becomes the default floating dtype instead;
+    * float16/bfloat16 steps become float32;
+    * negative steps become 0; NaN stays NaN.
+
+    Python numbers stay Python numbers (:data:`SCALAR`), clamped the same way.
+    """
+    ns, t = resolve(step, xp)
+    if ns is SCALAR:
+        return ns, (0 if t < 0 else t)  # NaN < 0 is False: NaN passes
+    dt = t.dtype
+    if xp is None and not (ns.isdtype(dt, "integral") or ns.isdtype(dt, "real floating")):
+        raise TypeError(f"step must be an integer or real floating array, got dtype {dt}")
+    if ns.isdtype(dt, "integral"):
+        target = _info(ns, t)["integral"]
+        if dt != target:
+            lo, hi = ns.iinfo(dt), ns.iinfo(target)
+            ok = lo.min >= hi.min and lo.max <= hi.max
+            t = ns.astype(t, target if ok else _info(ns, t)["real floating"])
+    elif ns.finfo(dt).bits < 32:
+        t = ns.astype(t, ns.float32)
+    # one pass; maximum propagates NaN on every backend (the array API requires it)
+    return ns, ns.maximum(t, 0)
+
+
+# ---------------------------------------------------------------------------
+# exact boundaries
+
+
+def _is_int(xp: Namespace, t: Any) -> bool:
+    if xp is SCALAR:
+        return isinstance(t, int)
+    return bool(xp.isdtype(t.dtype, "integral"))
+
+
+def _int_max(xp: Namespace, t: Any) -> float:
+    return math.inf if xp is SCALAR else float(xp.iinfo(t.dtype).max)
+
+
+def divmod_steps(xp: Namespace, t: Any, n: int) -> tuple[Any, Any]:
+    """``(floor(t / n), t - n * floor(t / n))`` as floats, exact at every boundary.
+
+    Integer steps use integer ``//`` and ``%`` (exact on every backend; a
+    divisor beyond the step dtype's range gives quotient 0 or -1).  Floating
+    steps take ``floor(t / n)`` and correct it by one where the rounded
+    quotient (or XLA's ``t * (1 / n)``) crossed an integer.
+    """
+    if _is_int(xp, t):
+        if n > _int_max(xp, t):
+            tf = to_float(xp, t)
+            q = xp.where(t < 0, tf * 0.0 - 1.0, tf * 0.0)
+            return q, tf - q * float(n)
+        return to_float(xp, t // n), to_float(xp, t % n)
+    nf = float(n)
+    q = xp.floor(t / nf)
+    q = xp.where(q * nf > t, q - 1.0, q)
+    q = xp.where((q + 1.0) * nf <= t, q + 1.0, q)
+    return q, t - q * nf
+
+
+def mod_steps(xp: Namespace, t: Any, n: int) -> Any:
+    """``t mod n`` of the same kind as ``t`` (integer steps stay integers)."""
+    if _is_int(xp, t):
+        return t % n if n <= _int_max(xp, t) else t
+    return divmod_steps(xp, t, n)[1]
+
+
+def before(xp: Namespace, t: Any, b: int) -> Any:
+    """``t < b`` for a Python-int boundary ``b``, without overflowing ``t``'s dtype."""
+    if not _is_int(xp, t):
+        # a float bound: a Python int beyond int32 next to a JAX array (x64
+        # off) overflows while being parsed, whatever the array's dtype
+        return t < float(b)
+    if b > _int_max(xp, t):
+        return t == t  # all True, in t's shape (integers are never NaN)
+    return t < b
+
+
+def at_most(xp: Namespace, t: Any, e: float) -> Any:
+    """``t <= e`` for a Python-float bound (torch's fractional phase ends), exact for integer steps."""
+    if _is_int(xp, t):
+        return before(xp, t, math.floor(e) + 1)
+    return t <= e
+
+
+def minus(xp: Namespace, t: Any, b: int) -> Any:
+    """``t - b`` for a Python-int offset ``b >= 0``: integer when it fits, else float."""
+    if b == 0:
+        return t
+    if not _is_int(xp, t):
+        return t - float(b)  # see before(): never a huge Python int next to a float array
+    if b > _int_max(xp, t) // 2:
+        return to_float(xp, t) - float(b)
+    return t - b
+
+
+def plus(xp: Namespace, t: Any, by: int) -> Any:
+    """``t + by`` for a Python-int ``by >= 0``; integer steps saturate at their dtype's maximum."""
+    if by == 0:
+        return t
+    if not _is_int(xp, t) or xp is SCALAR:
+        return t + float(by) if not _is_int(xp, t) else t + by
+    top = int(xp.iinfo(t.dtype).max)
+    if by > top // 2:
+        return to_float(xp, t) + float(by)
+    # the wrapped sum in the unselected branch is discarded, never used
+    return xp.where(t > top - by, xp.full_like(t, top), t + by)
+
+
+def zero_step(xp: Namespace, t: Any) -> Any:
+    """Step 0, 0-d, of ``t``'s dtype and device (``0`` on :data:`SCALAR`)."""
+    if xp is SCALAR:
+        return 0
+    try:
+        from array_api_compat import device
+
+        return xp.asarray(0, dtype=t.dtype, device=device(t))  # 0-d: broadcasts, keeps shapes
+    except Exception:
+        return xp.asarray(0, dtype=t.dtype)
+
+
+def param(xp: Namespace, v: Any, like: Any) -> Any:
+    """A parameter as an array of ``like``'s floating dtype and device.
+
+    For unary functions of parameters (``log``, ``pow`` bases): Python
+    numbers stay numbers on :data:`SCALAR` and become arrays elsewhere.
+    """
+    if xp is SCALAR:
+        return v
+    dt = float_dtype(xp, like)
+    try:
+        from array_api_compat import device
+
+        return xp.asarray(v, dtype=dt, device=device(like))
+    except Exception:
+        return xp.asarray(v, dtype=dt)
+
+
+def reference_order(xp: Namespace, tf: Any) -> bool:
+    """Whether ``tf`` is float64 (or a Python float).
+
+    The single place a formula may depend on the dtype: in float64 the
+    interpolation helpers (:mod:`lrcurves._shapes`) use the float-operation
+    order of the reference implementations (torch, optax, DeepSpeed), so
+    drop-ins agree with them to the last bit; in lower precision they use
+    cancellation-free forms that keep every value accurate relative to
+    itself (a float32 cosine that ends at 0 would otherwise lose all its
+    digits over its last steps).
+    """
+    return xp is SCALAR or float_dtype(xp, tf) == xp.float64
+
+
+_FEW_MARKS = 8
+
+
+def count_reached(xp: Namespace, t: Any, marks: tuple[int, ...] | tuple[float, ...]) -> Any:
+    """How many of the sorted ``marks`` are ``<= t`` (an integer array, or int).
+
+    Integer steps compare with integer marks exactly (marks beyond the step
+    dtype's range are never reached); floating steps compare in their own
+    dtype.  Up to 8 marks: a sum of comparisons; more: one ``searchsorted``.
+    """
+    if xp is SCALAR:
+        import bisect
+
+        return bisect.bisect_right(marks, t)
+    if not marks:
+        return xp.astype(t < t, _info(xp, t)["integral"])  # zeros, in t's shape
+    if _is_int(xp, t):
+        # t >= m  <=>  t >= ceil(m); marks beyond the dtype are never reached
+        # (they are the largest, so dropping them keeps every count right)
+        top = int(xp.iinfo(t.dtype).max)
+        table: list[Any] = [c for c in (math.ceil(m) for m in marks) if c <= top]
+        if not table:
+            return xp.astype(t < t, _info(xp, t)["integral"])
+    else:
+        table = [float(m) for m in marks]
+    idt = _info(xp, t)["integral"]
+    if len(table) <= _FEW_MARKS:
+        # a few marks: a sum of comparisons, one fused loop under XLA
+        # (searchsorted lowers to a while loop and a gather there)
+        cnt = xp.astype(t >= table[0], idt)
+        for m in table[1:]:
+            cnt = cnt + xp.astype(t >= m, idt)
+        return cnt
+    dt = t.dtype
+    try:
+        from array_api_compat import device
+
+        tab = xp.asarray(table, dtype=dt, device=device(t))
+    except Exception:
+        tab = xp.asarray(table, dtype=dt)
+    flat = xp.reshape(t, (-1,))
+    idx = xp.searchsorted(tab, flat, side="right")
+    return xp.reshape(idx, tuple(t.shape))
+
+
+def index_steps(xp: Namespace, t: Any, n: int) -> Any:
+    """``clip(floor(t), 0, n - 1)`` as an integer index array (or int)."""
+    if xp is SCALAR:
+        return min(max(math.floor(t), 0), n - 1)
+    if not _is_int(xp, t):
+        f = xp.clip(xp.floor(t), 0.0, float(n - 1))
+        # a NaN step (NaN in the result, see Schedule.lr) must not reach the
+        # integer cast: NumPy warns there, other backends give arbitrary ints
+        f = xp.where(xp.isnan(f), xp.zeros_like(f), f)
+        t = xp.astype(f, _info(xp, t)["integral"])
+    return xp.clip(t, 0, min(n - 1, int(xp.iinfo(t.dtype).max)))
+
+
+class Table(tuple):  # type: ignore[type-arg]
+    """An immutable tuple of floats that keeps one read-only NumPy copy.
+
+    Tables (``tabulated`` values) are looked up per call; converting a
+    million-entry tuple each time would cost milliseconds.
+    """
+
+    @property
+    def array(self) -> np.ndarray:
+        a = self.__dict__.get("_array")
+        if a is None:
+            a = np.asarray(self, dtype=np.float64)
+            a.setflags(write=False)
+            self.__dict__["_array"] = a
+        return a
+
+
+def take(xp: Namespace, table: Any, idx: Any, like: Any) -> Any:
+    """``table[idx]`` (``table`` a tuple of floats) as ``like``'s floating dtype and device."""
+    if xp is SCALAR:
+        return table[idx]
+    src = table.array if isinstance(table, Table) else table
+    if xp is not numpy_namespace() and isinstance(src, np.ndarray):
+        src = np.array(src)  # torch warns when wrapping read-only arrays
+    tab = param(xp, src, like)
+    flat = xp.reshape(idx, (-1,))
+    return xp.reshape(xp.take(tab, flat), tuple(idx.shape))

@@ -12,11 +12,30 @@ from typing import Any
 
 import numpy as np
 
-from lrcurves._schedule import Params, Schedule, register
-from lrcurves._validate import Value, as_bool, as_int, as_ints, as_value, check_le
-from lrcurves._xp import SCALAR, Namespace, to_float
+from lrcurves._schedule import MAX_FLAT, Params, Schedule, piecewise, register
+from lrcurves._xp import Namespace, minus, mod_steps, param, plus
+from lrcurves.validate import Value, as_bool, as_int, as_ints, as_value, check_le
 
-__all__ = ["clip", "join", "remap", "repeat", "scale", "shift", "with_momentum"]
+__all__ = ["clip", "join", "product", "remap", "repeat", "scale", "shift", "with_momentum"]
+
+
+
+def _no_overflow(out: Schedule, children: Sequence[Schedule]) -> Schedule:
+    """``out``, unless its values overflow float64 where its children's do not.
+
+    A factor of 1e9 on a child bounded by 1e299 would give ``inf`` learning
+    rates (and NaN further on, ``inf * 0``); like a parameter of ``10**400``,
+    that is refused when the schedule is built.
+    """
+    if all(math.isfinite(c.bounds()[1]) for c in children):
+        with np.errstate(over="ignore", invalid="ignore"):
+            lo, hi = out.bounds()
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            raise ValueError(
+                f"{out.name}: its values overflow float64 (bounds ({lo!r}, {hi!r}) from children "
+                f"bounded by {max(c.bounds()[1] for c in children)!r}); use smaller factors or values"
+            )
+    return out
 
 
 def _as_schedule(where: str, s: Any) -> Schedule:
@@ -25,31 +44,26 @@ def _as_schedule(where: str, s: Any) -> Schedule:
     return s
 
 
-def _join_select(xp: Namespace, t: Any, p: Params, which: str) -> Any:
-    pieces = p.schedules
-    out = None
-    # evaluate right to left so the earliest matching piece wins
-    for i in range(len(pieces) - 1, -1, -1):
-        b = 0 if i == 0 else p.boundaries[i - 1]
-        s = pieces[i]
-        v = s._lr(xp, t - b) if which == "lr" else s._mom(xp, t - b)
-        out = v if out is None else xp.where(t < p.boundaries[i], v, out)
-    return out
+def _join_pieces(p: Params, momentum: bool) -> list[tuple[int, Any]]:
+    """Piece ``i`` from its boundary on: its schedule at the local step ``t - b_i``."""
 
+    def piece(s: Schedule, b: int) -> Any:
+        if momentum:
+            return lambda xp, t: s.evaluate_momentum(xp, minus(xp, t, b))
+        return lambda xp, t: s.evaluate(xp, minus(xp, t, b))
 
-def _join_range(xp: Namespace, p: Params, start: int, stop: int) -> Any:
     edges = (0, *p.boundaries)
-    parts = []
+    return [(b, piece(s, b)) for b, s in zip(edges, p.schedules, strict=True)]
+
+
+def _join_flat(p: Params, start: int, stop: int) -> list[tuple[int, int]]:
+    edges = (0, *p.boundaries, stop)
+    out: list[tuple[int, int]] = []
     for i, s in enumerate(p.schedules):
-        lo = max(start, edges[i])
-        hi = stop if i + 1 == len(edges) else min(stop, edges[i + 1])
+        lo, hi = max(start, edges[i]), min(stop, edges[i + 1])
         if hi > lo:
-            parts.append(s._eval_range(xp, lo - edges[i], hi - edges[i]))
-    if len(parts) == 1:
-        return parts[0]
-    if not parts:
-        return xp.zeros((0,), dtype=xp.float64)
-    return xp.concat(parts)
+            out.extend((a + edges[i], b + edges[i]) for a, b in s.flat_ranges(lo - edges[i], hi - edges[i]))
+    return out
 
 
 def _join_bounds(p: Params) -> tuple[float, float]:
@@ -73,13 +87,14 @@ def _join_phases(p: Params) -> tuple[int, ...]:
 @register(
     "join",
     kind="combinator",
-    lr=lambda xp, t, p: _join_select(xp, t, p, "lr"),
-    momentum=lambda xp, t, p: _join_select(xp, t, p, "momentum"),
+    lr=lambda xp, t, p: piecewise(xp, t, _join_pieces(p, False)),
+    momentum=lambda xp, t, p: piecewise(xp, t, _join_pieces(p, True)),
+    pieces=_join_pieces,
     has_momentum=lambda p: all(s.has_momentum for s in p.schedules),
     bounds=_join_bounds,
     momentum_bounds=_join_mom_bounds,
     phases=_join_phases,
-    eval_range=_join_range,
+    flat=_join_flat,
 )
 def join(schedules: Sequence[Schedule], boundaries: Sequence[int]) -> Schedule:
     r"""Run schedules one after another, switching at step boundaries.
@@ -93,7 +108,8 @@ def join(schedules: Sequence[Schedule], boundaries: Sequence[int]) -> Schedule:
 
     Conventions: each piece sees its *local* step, starting at 0 at its
     boundary (optax's ``join_schedules`` convention).  The last piece runs
-    forever.  Momentum is defined when every piece defines it.
+    forever.  Momentum is defined only when every piece defines it (a
+    piece without momentum would leave the optimizer's value undefined).
 
     Args:
       schedules: ``n >= 1`` schedules.
@@ -132,6 +148,19 @@ def _child_phases(p: Params) -> tuple[int, ...]:
     return p.schedule.phases()
 
 
+def _child_flat(p: Params, start: int, stop: int) -> list[tuple[int, int]]:
+    return p.schedule.flat_ranges(start, stop)
+
+
+def _child_mom_kernel(xp: Namespace, t: Any, p: Params) -> Any:
+    return p.schedule.evaluate_momentum(xp, t)
+
+
+def _floor0(xp: Namespace, v: Any) -> Any:
+    """``max(v, 0)``: a child one ulp past its bounds never makes an LR negative."""
+    return xp.maximum(v, 0.0)
+
+
 def _child_mom_bounds(p: Params) -> tuple[float, float]:
     return p.schedule.momentum_bounds()
 
@@ -148,17 +177,22 @@ def _scale_bounds(p: Params) -> tuple[Any, Any]:
     return _affine(p.factor, lo, p.offset), _affine(p.factor, hi, p.offset)
 
 
+def _scale_lr(xp: Namespace, t: Any, p: Params) -> Any:
+    return _floor0(xp, p.schedule.evaluate(xp, t) * p.factor + p.offset)
+
+
 @register(
     "scale",
     kind="combinator",
-    lr=lambda xp, t, p: p.schedule._lr(xp, t) * p.factor + p.offset,
-    momentum=lambda xp, t, p: p.schedule._mom(xp, t),
+    lr=_scale_lr,
+    momentum=_child_mom_kernel,
     has_momentum=_child_mom,
     bounds=_scale_bounds,
     momentum_bounds=_child_mom_bounds,
     phases=_child_phases,
+    flat=_child_flat,
 )
-def scale(schedule: Schedule, factor: Value = 1.0, offset: Value = 0.0) -> Schedule:
+def scale(schedule: Schedule, factor: Value = 1.0, *, offset: Value = 0.0) -> Schedule:
     r"""Multiply a schedule by ``factor`` and add ``offset``.
 
     .. math::
@@ -180,7 +214,7 @@ def scale(schedule: Schedule, factor: Value = 1.0, offset: Value = 0.0) -> Sched
 
     Examples:
       >>> import lrcurves
-      >>> s = lrcurves.scale(lrcurves.linear(1.0, 0.0, 4), factor=0.1, offset=0.01)
+      >>> s = lrcurves.scale(lrcurves.linear(1.0, 0.0, transition_steps=4), factor=0.1, offset=0.01)
       >>> [round(float(v), 4) for v in lrcurves.curve(s, 5)]
       [0.11, 0.085, 0.06, 0.035, 0.01]
     """
@@ -195,7 +229,7 @@ def scale(schedule: Schedule, factor: Value = 1.0, offset: Value = 0.0) -> Sched
                 f"{name}: offset={_show(b)} can make the value negative (factor * "
                 f"lower bound + offset = {lo!r}); use clip() or a smaller offset"
             )
-    return Schedule._make(name, schedule=sch, factor=a, offset=b)
+    return _no_overflow(Schedule._make(name, schedule=sch, factor=a, offset=b), [sch])
 
 
 def _show(v: Any) -> str:
@@ -207,11 +241,12 @@ def _show(v: Any) -> str:
 
 
 def _clip_lr(xp: Namespace, t: Any, p: Params) -> Any:
-    v = p.schedule._lr(xp, t)
+    v = p.schedule.evaluate(xp, t)
+    # bounds as arrays (never v * 0 + bound: an overflowed child would give NaN)
     if p.min_value is not None:
-        v = xp.maximum(v, v * 0.0 + p.min_value)
+        v = xp.maximum(v, param(xp, p.min_value, v))
     if p.max_value is not None:
-        v = xp.minimum(v, v * 0.0 + p.max_value)
+        v = xp.minimum(v, param(xp, p.max_value, v))
     return v
 
 
@@ -228,13 +263,14 @@ def _clip_bounds(p: Params) -> tuple[Any, Any]:
     "clip",
     kind="combinator",
     lr=_clip_lr,
-    momentum=lambda xp, t, p: p.schedule._mom(xp, t),
+    momentum=_child_mom_kernel,
     has_momentum=_child_mom,
     bounds=_clip_bounds,
     momentum_bounds=_child_mom_bounds,
     phases=_child_phases,
+    flat=_child_flat,
 )
-def clip(schedule: Schedule, min_value: Value | None = None, max_value: Value | None = None) -> Schedule:
+def clip(schedule: Schedule, *, min_value: Value | None = None, max_value: Value | None = None) -> Schedule:
     r"""Clamp a schedule's values to ``[min_value, max_value]``.
 
     .. math::
@@ -255,7 +291,7 @@ def clip(schedule: Schedule, min_value: Value | None = None, max_value: Value | 
 
     Examples:
       >>> import lrcurves
-      >>> s = lrcurves.clip(lrcurves.linear(1.0, 0.0, 4), min_value=0.3, max_value=0.8)
+      >>> s = lrcurves.clip(lrcurves.linear(1.0, 0.0, transition_steps=4), min_value=0.3, max_value=0.8)
       >>> lrcurves.curve(s, 5).tolist()
       [0.8, 0.75, 0.5, 0.3, 0.3]
     """
@@ -283,15 +319,31 @@ def _repeat_phases(p: Params) -> tuple[int, ...]:
     return tuple(out)
 
 
+def _repeat_flat(p: Params, start: int, stop: int) -> list[tuple[int, int]]:
+    per = p.period
+    k0, k1 = start // per, (stop - 1) // per
+    if k1 - k0 > MAX_FLAT:
+        return []
+    inner = p.schedule.flat_ranges(0, per)
+    out: list[tuple[int, int]] = []
+    for k in range(k0, k1 + 1):
+        for a, b in inner:
+            out.append((k * per + a, k * per + b))
+            if len(out) >= MAX_FLAT:  # a prefix is still true; nested repeats stay linear
+                return out
+    return out
+
+
 @register(
     "repeat",
     kind="combinator",
-    lr=lambda xp, t, p: p.schedule._lr(xp, t % p.period),
-    momentum=lambda xp, t, p: p.schedule._mom(xp, t % p.period),
+    lr=lambda xp, t, p: p.schedule.evaluate(xp, mod_steps(xp, t, p.period)),
+    momentum=lambda xp, t, p: p.schedule.evaluate_momentum(xp, mod_steps(xp, t, p.period)),
     has_momentum=_child_mom,
     bounds=lambda p: p.schedule.bounds(),
     momentum_bounds=_child_mom_bounds,
     phases=_repeat_phases,
+    flat=_repeat_flat,
 )
 def repeat(schedule: Schedule, period: int) -> Schedule:
     r"""Restart a schedule every ``period`` steps.
@@ -311,7 +363,7 @@ def repeat(schedule: Schedule, period: int) -> Schedule:
 
     Examples:
       >>> import lrcurves
-      >>> s = lrcurves.repeat(lrcurves.linear(1.0, 0.0, 2), period=3)
+      >>> s = lrcurves.repeat(lrcurves.linear(1.0, 0.0, transition_steps=2), period=3)
       >>> lrcurves.curve(s, 7).tolist()
       [1.0, 0.5, 0.0, 1.0, 0.5, 0.0, 1.0]
     """
@@ -329,12 +381,11 @@ def _remap_raw(v: Any, p: Params) -> Any:
 
 
 def _remap_lr(xp: Namespace, t: Any, p: Params) -> Any:
-    v = _remap_raw(p.schedule._lr(xp, t), p)
+    v = _remap_raw(p.schedule.evaluate(xp, t), p)
     if p.clamp:
-        z = to_float(xp, v) * 0.0
-        a, b = z + p.out_min, z + p.out_max
-        v = xp.minimum(xp.maximum(v, xp.minimum(a, b)), xp.maximum(a, b))
-    return v
+        a, b = param(xp, p.out_min, v), param(xp, p.out_max, v)
+        return xp.minimum(xp.maximum(v, xp.minimum(a, b)), xp.maximum(a, b))
+    return _floor0(xp, v)
 
 
 def _remap_bounds(p: Params) -> tuple[Any, Any]:
@@ -355,9 +406,11 @@ def _remap_bounds(p: Params) -> tuple[Any, Any]:
     lr=_remap_lr,
     bounds=_remap_bounds,
     phases=_child_phases,
+    flat=_child_flat,
 )
 def remap(
     schedule: Schedule,
+    *,
     in_min: Value,
     in_max: Value,
     out_min: Value,
@@ -374,8 +427,8 @@ def remap(
 
     Conventions: same steps as ``schedule``.  Without ``clamp`` the map
     extrapolates (pytorch_optimizer's ``ProportionScheduler``, the GSAM
-    :math:`\rho` schedule, is ``remap(lr_schedule, min_lr, max_lr,
-    min_value, max_value)``); the schedule's bounds must then keep the
+    :math:`\rho` schedule, is ``remap(lr_schedule, in_min=min_lr,
+    in_max=max_lr, out_min=min_value, out_max=max_value)``); the schedule's bounds must then keep the
     result non-negative.  With ``clamp`` the result is clipped to the output
     range.  ``out_max < out_min`` gives an inverse map.  No momentum.
 
@@ -389,8 +442,8 @@ def remap(
 
     Examples:
       >>> import lrcurves
-      >>> lr = lrcurves.linear(0.1, 0.001, 2)
-      >>> rho = lrcurves.remap(lr, 0.001, 0.1, out_min=0.01, out_max=0.05)
+      >>> lr = lrcurves.linear(0.1, 0.001, transition_steps=2)
+      >>> rho = lrcurves.remap(lr, in_min=0.001, in_max=0.1, out_min=0.01, out_max=0.05)
       >>> [round(float(v), 4) for v in lrcurves.curve(rho, 3)]
       [0.05, 0.03, 0.01]
     """
@@ -403,7 +456,9 @@ def remap(
     o0 = as_value(name, "out_min", out_min)
     o1 = as_value(name, "out_max", out_max)
     cl = as_bool(name, "clamp", clamp)
-    out = Schedule._make(name, schedule=sch, in_min=i0, in_max=i1, out_min=o0, out_max=o1, clamp=cl)
+    out = _no_overflow(
+        Schedule._make(name, schedule=sch, in_min=i0, in_max=i1, out_min=o0, out_max=o1, clamp=cl), [sch]
+    )
     if not cl:
         lo = out.bounds()[0]
         if lo < 0:
@@ -418,31 +473,18 @@ def remap(
 # shift
 
 
-def _shifted(xp: Namespace, t: Any, by: int) -> Any:
-    """``t + by`` without integer wrap-around (int32 JAX counts near 2**31-1)."""
-    if by == 0:
-        return t
-    if xp is SCALAR:
-        return t + by
-    if xp.isdtype(t.dtype, "integral"):
-        top = xp.iinfo(t.dtype).max
-        if by > top:
-            return to_float(xp, t) + float(by)
-        # the wrapped sum in the unselected branch is discarded, never used
-        return xp.where(t > top - by, xp.full_like(t, top), t + by)
-    return t + by
-
-
 @register(
     "shift",
     kind="combinator",
-    lr=lambda xp, t, p: p.schedule._lr(xp, _shifted(xp, t, p.by)),
-    momentum=lambda xp, t, p: p.schedule._mom(xp, _shifted(xp, t, p.by)),
+    lr=lambda xp, t, p: p.schedule.evaluate(xp, plus(xp, t, p.by)),
+    momentum=lambda xp, t, p: p.schedule.evaluate_momentum(xp, plus(xp, t, p.by)),
     has_momentum=_child_mom,
     bounds=lambda p: p.schedule.bounds(),
     momentum_bounds=_child_mom_bounds,
     phases=lambda p: tuple(x - p.by for x in p.schedule.phases() if x > p.by),
-    eval_range=lambda xp, p, start, stop: p.schedule._eval_range(xp, start + p.by, stop + p.by),
+    flat=lambda p, start, stop: [
+        (a - p.by, b - p.by) for a, b in p.schedule.flat_ranges(start + p.by, stop + p.by)
+    ],
 )
 def shift(schedule: Schedule, by: int) -> Schedule:
     r"""Start a schedule ``by`` steps into its own curve.
@@ -464,7 +506,7 @@ def shift(schedule: Schedule, by: int) -> Schedule:
 
     Examples:
       >>> import lrcurves
-      >>> s = lrcurves.shift(lrcurves.linear(1.0, 0.0, 4), by=1)
+      >>> s = lrcurves.shift(lrcurves.linear(1.0, 0.0, transition_steps=4), by=1)
       >>> lrcurves.curve(s, 5).tolist()
       [0.75, 0.5, 0.25, 0.0, 0.0]
     """
@@ -480,12 +522,12 @@ def shift(schedule: Schedule, by: int) -> Schedule:
 @register(
     "with_momentum",
     kind="combinator",
-    lr=lambda xp, t, p: p.schedule._lr(xp, t),
-    momentum=lambda xp, t, p: p.momentum._lr(xp, t),
+    lr=lambda xp, t, p: p.schedule.evaluate(xp, t),
+    momentum=lambda xp, t, p: p.momentum.evaluate(xp, t),
     bounds=lambda p: p.schedule.bounds(),
     momentum_bounds=lambda p: p.momentum.bounds(),
     phases=lambda p: (*p.schedule.phases(), *p.momentum.phases()),
-    eval_range=lambda xp, p, start, stop: p.schedule._eval_range(xp, start, stop),
+    flat=_child_flat,
 )
 def with_momentum(schedule: Schedule, momentum: Schedule) -> Schedule:
     r"""Pair a learning-rate schedule with a separate momentum schedule.
@@ -508,7 +550,7 @@ def with_momentum(schedule: Schedule, momentum: Schedule) -> Schedule:
 
     Examples:
       >>> import lrcurves
-      >>> s = lrcurves.with_momentum(lrcurves.constant(0.1), lrcurves.linear(0.95, 0.85, 2))
+      >>> s = lrcurves.with_momentum(lrcurves.constant(0.1), lrcurves.linear(0.95, 0.85, transition_steps=2))
       >>> [round(m, 6) for m in lrcurves.curve(s, 3, momentum=True).tolist()]
       [0.95, 0.9, 0.85]
     """
@@ -521,3 +563,86 @@ def with_momentum(schedule: Schedule, momentum: Schedule) -> Schedule:
             f"{name}: momentum must stay within [0, 1], but its bounds are ({lo!r}, {hi!r})"
         )
     return Schedule._make(name, schedule=sch, momentum=mom)
+
+
+# ---------------------------------------------------------------------------
+# product
+
+
+def _product_lr(xp: Namespace, t: Any, p: Params) -> Any:
+    out = p.schedules[0].evaluate(xp, t)
+    for s in p.schedules[1:]:
+        out = out * s.evaluate(xp, t)
+    return out
+
+
+def _product_bounds(p: Params) -> tuple[float, float]:
+    lo, hi = 1.0, 1.0
+    for s in p.schedules:
+        a, b = s.bounds()
+        lo, hi = lo * a, (math.inf if (math.isinf(b) and hi > 0) or math.isinf(hi) else hi * b)
+    return lo, hi
+
+
+def _product_phases(p: Params) -> tuple[int, ...]:
+    return tuple(x for s in p.schedules for x in s.phases())
+
+
+def _intersect(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out, i, j = [], 0, 0
+    while i < len(a) and j < len(b):
+        lo, hi = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if lo < hi:
+            out.append((lo, hi))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+def _product_flat(p: Params, start: int, stop: int) -> list[tuple[int, int]]:
+    out = p.schedules[0].flat_ranges(start, stop)
+    for s in p.schedules[1:]:
+        out = _intersect(out, s.flat_ranges(start, stop))
+    return out
+
+
+@register(
+    "product",
+    kind="combinator",
+    lr=_product_lr,
+    bounds=_product_bounds,
+    phases=_product_phases,
+    flat=_product_flat,
+)
+def product(schedules: Sequence[Schedule]) -> Schedule:
+    r"""Multiply schedules step by step (torch's chained/stacked schedulers).
+
+    .. math::
+        \eta(t) = \prod_i s_i(t)
+
+    Symbols: :math:`s_i` = ``schedules[i]``.
+
+    Conventions: every factor sees the same step.  This is how torch
+    composes schedulers that share an optimizer (``ChainedScheduler``, or
+    two schedulers stepped in turn): each multiplies the LR the other left,
+    so the result is one base LR times every multiplier curve, e.g.
+    ``product([constant(base_lr), step_multipliers, warmup_multipliers])``.
+    No momentum.
+
+    Args:
+      schedules: ``n >= 1`` schedules.
+
+    Examples:
+      >>> import lrcurves
+      >>> s = lrcurves.product([lrcurves.constant(0.1), lrcurves.linear(1.0, 0.5, transition_steps=2)])
+      >>> [round(v, 6) for v in lrcurves.curve(s, 3).tolist()]
+      [0.1, 0.075, 0.05]
+    """
+    if isinstance(schedules, Schedule) or not isinstance(schedules, Sequence):
+        raise TypeError(f"product: schedules must be a sequence of Schedule, got {schedules!r}")
+    sch = tuple(_as_schedule(f"product: schedules[{i}]", s) for i, s in enumerate(schedules))
+    if not sch:
+        raise ValueError("product: schedules must not be empty")
+    return _no_overflow(Schedule._make("product", schedules=sch), sch)

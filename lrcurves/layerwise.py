@@ -32,7 +32,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from lrcurves._validate import as_int, as_value
+from lrcurves.validate import as_int, as_value
 
 __all__ = [
     "HEAD_PREFIXES",

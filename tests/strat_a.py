@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import strategies as st
+from hypothesis import assume, strategies as st
 
 import lrcurves
 from lrcurves import Schedule
@@ -168,6 +168,38 @@ def _exponential_range_test(draw: Any) -> Schedule:
     return _get("exponential_range_test", init_value=init, end_value=end, num_steps=draw(steps))
 
 
+@st.composite
+def _polynomial_growth(draw: Any) -> Schedule:
+    init = draw(values)
+    n = draw(st.one_of(st.integers(1, 20), st.integers(1, 10**4), st.just(10**6)))
+    power = draw(st.one_of(st.just(1.0), st.just(0.5), st.floats(0.05, 2.0)))
+    if draw(st.booleans()):  # growth
+        step = init + draw(values)
+    else:  # a fall that ends at init * (1 - frac) >= 0
+        step = init - init * draw(unit) / float(n) ** power
+    try:
+        return _get(
+            "polynomial_growth",
+            init_value=init,
+            step_value=max(step, 0.0),
+            power=power,
+            transition_steps=n,
+            transition_begin=draw(begins),
+        )
+    except ValueError:
+        assume(False)  # the held value rounded below 0
+        raise
+
+
+@st.composite
+def _chebyshev(draw: Any) -> Schedule:
+    n = draw(st.one_of(st.integers(1, 16), st.integers(1, 300)))
+    lo = draw(st.one_of(st.just(0.05), st.floats(1e-3, 1.0)))
+    hi = draw(st.one_of(st.just(max(lo, 1.0)), st.floats(lo, 10.0)))
+    order = draw(st.one_of(st.none(), st.lists(st.integers(0, n - 1), min_size=1, max_size=40)))
+    return _get("chebyshev", base_value=draw(values), num_nodes=n, order=order, min_curvature=lo, max_curvature=hi)
+
+
 STRATEGIES: dict[str, st.SearchStrategy[Schedule]] = {
     "cosine_decay": _cosine(),
     "exponential_decay": _exponential(),
@@ -181,4 +213,6 @@ STRATEGIES: dict[str, st.SearchStrategy[Schedule]] = {
     "rex": _rex(),
     "linear_range_test": _linear_range_test(),
     "exponential_range_test": _exponential_range_test(),
+    "polynomial_growth": _polynomial_growth(),
+    "chebyshev": _chebyshev(),
 }

@@ -33,7 +33,7 @@ def _child(draw: Any, momentum: bool = False) -> Schedule:
         return lrcurves.cyclic(
             draw(values) * 0.1,
             1.0,
-            draw(st.integers(1, 50)),
+            step_size_up=draw(st.integers(1, 50)),
             base_momentum=0.8,
             max_momentum=0.95,
         )
@@ -41,8 +41,8 @@ def _child(draw: Any, momentum: bool = False) -> Schedule:
     if kind == "constant":
         return lrcurves.constant(draw(values))
     if kind == "linear":
-        return lrcurves.linear(draw(values), draw(values), draw(steps), draw(small_steps))
-    return lrcurves.polynomial(draw(values), draw(values), draw(steps), draw(st.floats(0.1, 4.0)))
+        return lrcurves.linear(draw(values), draw(values), transition_steps=draw(steps), transition_begin=draw(small_steps))
+    return lrcurves.polynomial(draw(values), draw(values), transition_steps=draw(steps), power=draw(st.floats(0.1, 4.0)))
 
 
 def _sorted2(draw: Any) -> tuple[float, float]:
@@ -59,7 +59,7 @@ def _warmup(draw: Any) -> Schedule:
     peak = draw(st.one_of(st.just(None), positive if shape == "exponential" else values))
     if shape == "exponential" and peak is None:
         peak = draw(positive)
-    return lrcurves.warmup(child, w, shape, init, peak)
+    return lrcurves.warmup(child, w, shape=shape, init_value=init, peak_value=peak)
 
 
 @st.composite
@@ -70,14 +70,14 @@ def _cyclic(draw: Any) -> Schedule:
     return lrcurves.cyclic(
         lo,
         hi,
-        draw(st.integers(1, 10**5)),
-        draw(st.one_of(st.none(), st.integers(1, 10**5))),
-        draw(st.sampled_from(["triangular", "triangular2", "exp_range"])),
-        draw(st.floats(min_value=0.5, max_value=1.0)),
-        draw(st.one_of(st.just(0), st.integers(1, 20))),
-        draw(st.one_of(st.none(), st.integers(0, 20))),
-        bm,
-        mm,
+        step_size_up=draw(st.integers(1, 10**5)),
+        step_size_down=draw(st.one_of(st.none(), st.integers(1, 10**5))),
+        mode=draw(st.sampled_from(["triangular", "triangular2", "exp_range"])),
+        gamma=draw(st.floats(min_value=0.5, max_value=1.0)),
+        stairs_up=draw(st.one_of(st.just(0), st.integers(1, 20))),
+        stairs_down=draw(st.one_of(st.none(), st.integers(0, 20))),
+        base_momentum=bm,
+        max_momentum=mm,
     )
 
 
@@ -85,15 +85,15 @@ def _cyclic(draw: Any) -> Schedule:
 def _one_cycle(draw: Any) -> Schedule:
     return lrcurves.one_cycle(
         draw(values),
-        draw(steps),
-        draw(unit),
-        draw(st.sampled_from(["cos", "linear"])),
-        draw(st.floats(1.0, 1e3)),
-        draw(st.floats(1.0, 1e5)),
-        draw(st.booleans()),
-        draw(unit),
-        draw(unit),
-        draw(st.booleans()),
+        total_steps=draw(steps),
+        pct_start=draw(unit),
+        anneal=draw(st.sampled_from(["cos", "linear"])),
+        div_factor=draw(st.floats(1.0, 1e3)),
+        final_div_factor=draw(st.floats(1.0, 1e5)),
+        three_phase=draw(st.booleans()),
+        base_momentum=draw(unit),
+        max_momentum=draw(unit),
+        cycle_momentum=draw(st.booleans()),
     )
 
 
@@ -105,12 +105,12 @@ def _cosine_restarts(draw: Any) -> Schedule:
     mult = draw(st.one_of(st.just(1.0), st.just(2.0), st.floats(1.01, 4.0)))
     return lrcurves.cosine_restarts(
         hi,
-        first,
-        mult,
-        lo,
-        draw(st.floats(min_value=0.1, max_value=1.0)),
-        draw(st.integers(0, first - 1)),
-        rounding,
+        first_cycle_steps=first,
+        cycle_mult=mult,
+        min_value=lo,
+        peak_decay=draw(st.floats(min_value=0.1, max_value=1.0)),
+        warmup_steps=draw(st.integers(0, first - 1)),
+        cycle_rounding=rounding,
     )
 
 
@@ -121,13 +121,13 @@ def _wsd(draw: Any) -> Schedule:
     expo = dshape == "exponential" or wshape == "exponential"
     return lrcurves.warmup_stable_decay(
         draw(positive) if expo else draw(values),
-        draw(small_steps),
-        draw(small_steps),
-        draw(small_steps),
-        dshape,
-        draw(positive) if wshape == "exponential" else draw(values),
-        draw(positive) if dshape == "exponential" else draw(values),
-        wshape,
+        warmup_steps=draw(small_steps),
+        stable_steps=draw(small_steps),
+        decay_steps=draw(small_steps),
+        decay_shape=dshape,
+        init_value=draw(positive) if wshape == "exponential" else draw(values),
+        end_value=draw(positive) if dshape == "exponential" else draw(values),
+        warmup_shape=wshape,
     )
 
 
@@ -136,7 +136,7 @@ def _join(draw: Any) -> Schedule:
     n = draw(st.integers(1, 4))
     kids = [draw(_child()) for _ in range(n)]
     b = sorted(set(draw(st.lists(st.integers(1, 10**6), min_size=n - 1, max_size=n - 1, unique=True))))
-    return lrcurves.join(kids, b)
+    return lrcurves.join(kids, boundaries=b)
 
 
 @st.composite
@@ -145,7 +145,7 @@ def _scale(draw: Any) -> Schedule:
     factor = draw(values)
     lo = child.bounds()[0] * factor
     offset = draw(st.one_of(st.just(0.0), values, st.floats(-lo, 0.0) if lo > 0 else st.just(0.0)))
-    return lrcurves.scale(child, factor, offset)
+    return lrcurves.scale(child, factor, offset=offset)
 
 
 @st.composite
@@ -153,7 +153,7 @@ def _clip(draw: Any) -> Schedule:
     child = draw(_child(momentum=draw(st.booleans())))
     lo, hi = _sorted2(draw)
     which = draw(st.sampled_from(["min", "max", "both"]))
-    return lrcurves.clip(child, None if which == "max" else lo, None if which == "min" else hi)
+    return lrcurves.clip(child, min_value=None if which == "max" else lo, max_value=None if which == "min" else hi)
 
 
 @st.composite
@@ -171,7 +171,7 @@ def _remap(draw: Any) -> Schedule:
     if clamp:
         i0 = draw(st.floats(0.0, 5.0))
         i1 = i0 + draw(st.floats(1e-3, 5.0))
-    return lrcurves.remap(child, i0, i1, draw(values), draw(values), clamp)
+    return lrcurves.remap(child, in_min=i0, in_max=i1, out_min=draw(values), out_max=draw(values), clamp=clamp)
 
 
 @st.composite
@@ -183,8 +183,20 @@ def _shift(draw: Any) -> Schedule:
 @st.composite
 def _with_momentum(draw: Any) -> Schedule:
     lo, hi = sorted((draw(unit), draw(unit)))
-    mom = lrcurves.linear(hi, lo, draw(steps), draw(small_steps))
+    mom = lrcurves.linear(hi, lo, transition_steps=draw(steps), transition_begin=draw(small_steps))
     return lrcurves.with_momentum(draw(_child()), mom)
+
+
+@st.composite
+def _product(draw: Any) -> Schedule:
+    # one to three factors, any of them possibly with momentum (the product has none);
+    # a multiplier in [0, 1] keeps products of large values in a sane range
+    n = draw(st.integers(1, 3))
+    kids = [draw(_child(momentum=draw(st.booleans()))) for _ in range(n)]
+    if draw(st.booleans()):
+        lo, hi = sorted((draw(unit), draw(unit)))
+        kids.append(lrcurves.linear(hi, lo, transition_steps=draw(steps), transition_begin=draw(small_steps)))
+    return lrcurves.product(kids)
 
 
 STRATEGIES: dict[str, st.SearchStrategy[Schedule]] = {
@@ -200,4 +212,5 @@ STRATEGIES: dict[str, st.SearchStrategy[Schedule]] = {
     "clip": _clip(),
     "repeat": _repeat(),
     "remap": _remap(),
+    "product": _product(),
 }

@@ -53,13 +53,60 @@ def test_wheel_contents(wheel: Path) -> None:
 
 
 def test_import_is_light() -> None:
+    """``import lrcurves`` (and using it) imports no framework and no foreign-config module."""
     code = (
         "import sys, lrcurves, lrcurves.adapters\n"
-        "s = lrcurves.linear(1.0, 0.0, 10); s(3); lrcurves.curve(s, 5)\n"
-        "print(sorted(m for m in ('torch', 'jax', 'optax', 'matplotlib') if m in sys.modules))"
+        "s = lrcurves.linear(1.0, 0.0, transition_steps=10); s(3); s.value(2); lrcurves.curve(s, 5)\n"
+        "lrcurves.from_config(s.to_config())\n"
+        "heavy = ('torch', 'jax', 'optax', 'matplotlib', 'plotext', 'deepspeed', 'pytorch_optimizer',\n"
+        "         'colossalai', 'tqdm')\n"
+        "print(sorted(m for m in sys.modules if m in heavy or m.startswith('lrcurves.compat')))"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert r.stdout.strip() == "[]"
+
+
+def test_config_formats_load_lazily_through_entry_points() -> None:
+    """Foreign formats register on first need, through the ``lrcurves.config_formats`` group."""
+    code = (
+        "import sys, lrcurves\n"
+        "assert not any(m.startswith('lrcurves.compat') for m in sys.modules)\n"
+        "fmts = lrcurves.config_formats()\n"
+        "print(len(fmts), sorted(m for m in sys.modules if m.startswith('lrcurves.compat.')))"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    n, mods = r.stdout.strip().split(" ", 1)
+    assert int(n) >= 3
+    for fmt in ("deepspeed", "colossalai", "pytorch_optimizer"):
+        assert f"lrcurves.compat.{fmt}" in mods
+    from importlib.metadata import entry_points
+
+    eps = {e.name: e.value for e in entry_points(group="lrcurves.config_formats")}
+    assert eps == {
+        "deepspeed": "lrcurves.compat.deepspeed",
+        "colossalai": "lrcurves.compat.colossalai",
+        "pytorch_optimizer": "lrcurves.compat.pytorch_optimizer",
+        "torch": "lrcurves.compat.torch",
+        "transformers": "lrcurves.compat.transformers",
+    }
+
+
+def test_version_is_lazy() -> None:
+    code = (
+        "import sys, lrcurves\n"
+        "before = 'importlib.metadata' in sys.modules\n"
+        "v = lrcurves.__version__\n"
+        "print(before, isinstance(v, str) and v.count('.') >= 2)"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert r.stdout.strip() == "False True"
+    assert "__version__" in lrcurves_all()
+
+
+def lrcurves_all() -> list[str]:
+    import lrcurves
+
+    return list(lrcurves.__all__)
 
 
 def test_console_script_declared() -> None:

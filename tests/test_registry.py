@@ -68,3 +68,31 @@ def test_spec_fields() -> None:
     sp = lrcurves.spec("polynomial")
     assert sp.family == "polynomial" and sp.parameters[:3] == ("init_value", "end_value", "transition_steps")
     assert lrcurves.spec("join").kind == "combinator"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_factories_keyword_only_after_two(name: str) -> None:
+    """At most two leading parameters may be positional; the rest are keyword-only."""
+    sig = lrcurves.spec(name).signature.parameters.values()
+    positional = [p.name for p in sig if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    assert len(positional) <= 2, f"{name}: positional parameters {positional}"
+    assert not any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in sig)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_aliases_point_at_parameters(name: str) -> None:
+    sp = lrcurves.spec(name)
+    for old, new in sp.aliases.items():
+        assert new in sp.parameters and old not in sp.parameters, (name, old, new)
+        assert new in (inspect.getdoc(sp.factory) or ""), (name, new)
+    assert {n: dict(lrcurves.spec(n).aliases) for n in NAMES if lrcurves.spec(n).aliases} == {
+        "cyclic": {"max_value": "peak_value"},
+        "one_cycle": {"max_value": "peak_value"},
+        "step_decay": {"gamma": "decay_rate"},
+        "multistep": {"gamma": "decay_rate"},
+    }
+
+
+def test_presets_are_keyword_only() -> None:
+    for f in (lrcurves.warmup_cosine, lrcurves.warmup_linear_decay):
+        assert all(p.kind is p.KEYWORD_ONLY for p in inspect.signature(f).parameters.values())

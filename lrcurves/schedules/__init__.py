@@ -6,6 +6,7 @@ re-exported here and from the top-level :mod:`lrcurves` package.
 
 import sys as _sys
 
+from lrcurves.schedules.chebyshev import *  # noqa: F403
 from lrcurves.schedules.constant import *  # noqa: F403
 from lrcurves.schedules.cosine import *  # noqa: F403
 from lrcurves.schedules.cyclic import *  # noqa: F403
@@ -23,6 +24,7 @@ from lrcurves.schedules.warmup import *  # noqa: F403
 from lrcurves.schedules.wsd import *  # noqa: F403
 
 _FAMILIES = (
+    "chebyshev",
     "constant",
     "cosine",
     "cyclic",

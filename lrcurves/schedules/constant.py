@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from lrcurves._schedule import Params, Schedule, register
-from lrcurves._validate import Value, as_value
 from lrcurves._xp import Namespace, to_float
+from lrcurves.validate import Value, as_value
 
 __all__ = ["constant"]
 
 
 def _lr(xp: Namespace, t: Any, p: Params) -> Any:
-    return to_float(xp, t) * 0.0 + p.value
+    return xp.zeros_like(to_float(xp, t)) + p.value  # never t * 0: an infinite step is fine
 
 
 @register(
@@ -20,6 +20,7 @@ def _lr(xp: Namespace, t: Any, p: Params) -> Any:
     lr=_lr,
     monotone="decreasing",  # and increasing: it is flat
     bounds=lambda p: (p.value, p.value),
+    flat=lambda p, a, b: [(a, b)],
 )
 def constant(value: Value) -> Schedule:
     r"""Constant value at every step.

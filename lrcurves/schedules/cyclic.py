@@ -8,68 +8,51 @@ from typing import Any
 import numpy as np
 
 from lrcurves._schedule import Params, Schedule, register
-from lrcurves._validate import Value, as_choice, as_int, as_value, check_le
-from lrcurves._xp import SCALAR, Namespace, float_dtype, to_float
+from lrcurves._shapes import geometric, triangle, triangle_complement
+from lrcurves._xp import Namespace, param, reference_order, to_float
+from lrcurves.validate import Value, as_choice, as_int, as_value, check_le
 
 __all__ = ["cyclic"]
 
 MODES = ("triangular", "triangular2", "exp_range")
-_EXACT_CYCLES = 64  # cycles computed in torch's exact float order
 
 
-def _scale(xp: Namespace, tf: Any, p: Params) -> Any:
-    """Position in the triangle, 0 at the base, 1 at the top (torch order)."""
-    up, down = float(p.step_size_up), float(p.step_size_down)
-    total = up + down
-    ratio = up / total
-    ci = tf % total  # exact
-    # a well-conditioned form: 1 + t/L - c cancels at far steps (and in float32)
-    cycle = (tf - ci) / total + 1.0
-    x = ci / total
-    if float_dtype(xp, tf) == xp.float64:
-        # torch's float order, bit-exact with it, for the first cycles in float64
-        cycle_t = xp.floor(1.0 + tf / total)
-        near = tf < _EXACT_CYCLES * total
-        x = xp.where(near, 1.0 + tf / total - cycle_t, x)
-        cycle = xp.where(near, cycle_t, cycle)
-
-    def stairs(n: int) -> Any:
-        pos = xp.where(ci <= up, ci * n / up, (total - ci) * n / down)
-        return xp.floor(pos) / n
-
-    s_up = stairs(p.stairs_up) if p.stairs_up > 0 else x / ratio
-    s_down = stairs(p.stairs_down) if p.stairs_down > 0 else (x - 1.0) / (ratio - 1.0)
-    return xp.where(x <= ratio, s_up, s_down), cycle
-
-
-def _amplitude(xp: Namespace, tf: Any, cycle: Any, p: Params) -> Any:
+def _amplitude(xp: Namespace, t: Any, cycle: Any, p: Params) -> Any:
     if p.mode == "triangular":
-        return None
+        return 1.0
     if p.mode == "triangular2":
         # torch: 1 / 2 ** (cycle - 1); powers of two, so 0.5 ** (cycle - 1) is exact
-        return xp.pow(cycle * 0.0 + 0.5, xp.maximum(cycle - 1.0, 0.0))
-    if xp is SCALAR or tf.dtype == xp.float64:
-        # float64: the same pow as torch's CyclicLR (bit-exact parity)
-        return xp.pow(tf * 0.0 + p.gamma, xp.maximum(tf, 0.0))
-    # lower precision: gamma ** t would amplify gamma's own rounding t-fold;
-    # exp(t * log(gamma)) with log(gamma) taken in float64 does not
-    return xp.exp(xp.maximum(tf, 0.0) * math.log(p.gamma))
+        return xp.pow(param(xp, 0.5, cycle), xp.maximum(cycle - 1.0, 0.0))
+    return geometric(xp, p.gamma, xp.maximum(to_float(xp, t), 0.0))
+
+
+def _wave(xp: Namespace, t: Any, p: Params) -> Any:
+    """Height in the cycle, 0 at the base, 1 at the top, times the amplitude."""
+    pos, cycle = triangle(xp, t, p.step_size_up, p.step_size_down, p.stairs_up, p.stairs_down)
+    return pos, _amplitude(xp, t, cycle, p)
 
 
 def _cyclic_lr(xp: Namespace, t: Any, p: Params) -> Any:
-    tf = to_float(xp, t)
-    s, cycle = _scale(xp, tf, p)
-    amp = _amplitude(xp, tf, cycle, p)
-    height = (p.max_value - p.base_value) * s
-    return p.base_value + (height if amp is None else height * amp)
+    pos, amp = _wave(xp, t, p)
+    return p.base_value + ((p.peak_value - p.base_value) * pos) * amp
 
 
 def _cyclic_mom(xp: Namespace, t: Any, p: Params) -> Any:
-    tf = to_float(xp, t)
-    s, cycle = _scale(xp, tf, p)
-    amp = _amplitude(xp, tf, cycle, p)
-    height = (p.max_momentum - p.base_momentum) * s
-    return p.max_momentum - (height if amp is None else height * amp)
+    pos, amp = _wave(xp, t, p)
+    if reference_order(xp, to_float(xp, t)):
+        return p.max_momentum - ((p.max_momentum - p.base_momentum) * pos) * amp
+    # lower precision: the convex form mm (1 - x) + bm x, x = pos * amp, with
+    # 1 - x = (1 - pos) + pos (1 - amp) from exact complements: mm - (mm - bm) x
+    # cancels at the top of the cycle when base_momentum is small
+    up, down, n_up, n_down = p.step_size_up, p.step_size_down, p.stairs_up, p.stairs_down
+    posc = triangle_complement(xp, t, up, down, n_up, n_down)
+    if p.mode == "triangular":
+        xc = posc
+    elif p.mode == "triangular2":
+        xc = posc + pos * (1.0 - amp)  # amp is a power of two: 1 - amp is exact
+    else:
+        xc = posc + pos * -xp.expm1(xp.maximum(to_float(xp, t), 0.0) * math.log(p.gamma))
+    return p.max_momentum * xc + p.base_momentum * (pos * amp)
 
 
 def _phases(p: Params) -> tuple[int, ...]:
@@ -81,16 +64,18 @@ def _phases(p: Params) -> tuple[int, ...]:
     lr=_cyclic_lr,
     momentum=_cyclic_mom,
     has_momentum=lambda p: p.base_momentum is not None,
-    bounds=lambda p: (p.base_value, p.max_value),
+    bounds=lambda p: (p.base_value, p.peak_value),
     momentum_bounds=lambda p: (
         np.minimum(p.base_momentum, p.max_momentum),
         np.maximum(p.base_momentum, p.max_momentum),
     ),
     phases=_phases,
+    aliases={"max_value": "peak_value"},
 )
 def cyclic(
     base_value: Value,
-    max_value: Value,
+    peak_value: Value,
+    *,
     step_size_up: int,
     step_size_down: int | None = None,
     mode: str = "triangular",
@@ -100,7 +85,7 @@ def cyclic(
     base_momentum: Value | None = None,
     max_momentum: Value | None = None,
 ) -> Schedule:
-    r"""Triangular cycles between ``base_value`` and ``max_value`` (CLR).
+    r"""Triangular cycles between ``base_value`` and ``peak_value`` (CLR).
 
     .. math::
         c = \lfloor 1 + t / L \rfloor,\quad x = 1 + t/L - c,\quad
@@ -116,16 +101,19 @@ def cyclic(
     \lfloor n_u \,(t \bmod L) / U\rfloor / n_u` rising and
     :math:`\lfloor n_d (L - t \bmod L) / D \rfloor / n_d` falling.
 
-    Symbols: :math:`\eta_b` = ``base_value``, :math:`\eta_m` = ``max_value``,
+    Symbols: :math:`\eta_b` = ``base_value``, :math:`\eta_m` = ``peak_value``
+    (``max_value`` before 0.2, still accepted by :func:`lrcurves.get` and configs),
     :math:`U` = ``step_size_up``, :math:`D` = ``step_size_down``,
     :math:`\gamma` = ``gamma``, :math:`n_u` = ``stairs_up``, :math:`n_d` =
     ``stairs_down``, :math:`\mu_b` = ``base_momentum``, :math:`\mu_m` =
     ``max_momentum``.
 
-    Conventions: the value at step ``t`` is torch ``CyclicLR``'s LR after
-    ``t`` scheduler steps (bit for bit in float64 in the first 64 cycles,
-    same float operation order; later cycles and float32 use the exact
-    remainder ``t mod L``, avoiding torch's cancellation): step 0
+    Conventions: arguments after ``peak_value`` are keyword-only.  The
+    value at step ``t`` is torch ``CyclicLR``'s LR after ``t`` scheduler
+    steps (bit for bit in float64 in the first 64 cycles, same float
+    operation order; later cycles and float32 use the exact remainder
+    ``t mod L`` and the falling side ``(L - t mod L) / D``, avoiding
+    torch's cancellation -- see :func:`lrcurves._shapes.triangle`): step 0
     uses ``base_value``, the top is reached at ``t = U`` and the cycle
     repeats forever.  Momentum moves inversely (``max_momentum`` at the
     base) and exists only when both momentum values are given.  The stair
@@ -136,7 +124,7 @@ def cyclic(
 
     Args:
       base_value: lowest value, ``>= 0``.
-      max_value: highest value, ``>= base_value``.
+      peak_value: highest value, ``>= base_value``.
       step_size_up: steps from base to top, ``>= 1``.
       step_size_down: steps from top to base, ``>= 1``; default ``step_size_up``.
       mode: ``"triangular"``, ``"triangular2"`` or ``"exp_range"``.
@@ -154,8 +142,8 @@ def cyclic(
     """
     name = "cyclic"
     base = as_value(name, "base_value", base_value)
-    top = as_value(name, "max_value", max_value)
-    check_le(name, "base_value", base, "max_value", top)
+    top = as_value(name, "peak_value", peak_value)
+    check_le(name, "base_value", base, "peak_value", top)
     up = as_int(name, "step_size_up", step_size_up, min=1)
     down = up if step_size_down is None else as_int(name, "step_size_down", step_size_down, min=1)
     md = as_choice(name, "mode", mode, MODES)
@@ -172,7 +160,7 @@ def cyclic(
     return Schedule._make(
         name,
         base_value=base,
-        max_value=top,
+        peak_value=top,
         step_size_up=up,
         step_size_down=down,
         mode=md,

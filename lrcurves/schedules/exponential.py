@@ -7,41 +7,43 @@ from typing import Any
 
 import numpy as np
 
-from lrcurves._schedule import Params, Schedule, register
-from lrcurves._validate import Value, as_bool, as_int, as_value, check_le
-from lrcurves._xp import Namespace, to_float
+from lrcurves._schedule import Params, Schedule, register, stair_ranges
+from lrcurves._xp import Namespace, divmod_steps, minus, param, to_float
+from lrcurves.validate import Value, as_bool, as_int, as_value, check_le
 
 __all__ = ["exponential_decay"]
 
 
-def _safe_log(xp: Namespace, v: Any) -> Any:
-    """``log(v)`` for ``v > 0`` and 0 for ``v == 0`` (never ``-inf``)."""
-    if isinstance(v, float):
-        return math.log(v) if v > 0 else 0.0
-    return xp.log(xp.where(v > 0, v, v * 0.0 + 1.0))
-
-
 def _exp_lr(xp: Namespace, t: Any, p: Params) -> Any:
-    q = (to_float(xp, t) - p.transition_begin) / p.transition_steps
+    local = minus(xp, t, p.transition_begin)
     if p.staircase:
-        q = xp.floor(q)
-    q = xp.clip(q, min=0.0)
-    rate = p.decay_rate
+        q, _ = divmod_steps(xp, local, p.transition_steps)  # exact stairs
+    else:
+        q = to_float(xp, local) / float(p.transition_steps)
+    q = xp.maximum(q, 0.0)
+    rate, i, e = p.decay_rate, p.init_value, p.end_value
     if rate <= 1.0:
         # exponent <= 0: exp underflows harmlessly to 0 for huge steps
-        v = p.init_value * xp.exp(q * math.log(rate))
-        if p.end_value is not None:
-            v = xp.maximum(v, p.end_value) if rate < 1.0 else xp.minimum(v, p.end_value)
+        v = i * xp.exp(q * math.log(rate))
+        if e is not None:
+            v = xp.maximum(v, e) if rate < 1.0 else xp.minimum(v, e)
         return v
     # growth: cap the exponent at log(end / init) so nothing overflows,
     # whatever the step (end_value >= init_value is required)
-    i, e = p.init_value, p.end_value
-    if isinstance(i, float) and isinstance(e, float):
-        cap = math.log(e) - math.log(i) if i > 0 else 0.0
-    else:
-        cap = _safe_log(xp, e) - _safe_log(xp, i)
-    v = i * xp.exp(xp.minimum(q * math.log(rate), cap))
-    return xp.minimum(v, e)
+    ia, ea = param(xp, i, q), param(xp, e, q)
+    pos = ia > 0.0
+    cap = xp.log(xp.where(pos, ea / xp.where(pos, ia, 1.0), 1.0))
+    return xp.minimum(i * xp.exp(xp.minimum(q * math.log(rate), cap)), e)
+
+
+def _flat(p: Params, start: int, stop: int) -> list[tuple[int, int]]:
+    b, n = p.transition_begin, p.transition_steps
+    if not p.staircase:
+        return [(0, b + 1)]
+    stairs = stair_ranges(n, max(start, b), stop, offset=b)
+    if stairs and stairs[0][0] == b:  # the first stair continues the hold before it
+        stairs[0] = (0, stairs[0][1])
+    return stairs or [(0, b + 1)]
 
 
 def _lohi(p: Params) -> tuple[Any, Any]:
@@ -57,9 +59,10 @@ def _phases(p: Params) -> tuple[int, ...]:
     return (p.transition_begin,)
 
 
-@register("exponential_decay", lr=_exp_lr, bounds=_lohi, phases=_phases)
+@register("exponential_decay", lr=_exp_lr, bounds=_lohi, phases=_phases, flat=_flat)
 def exponential_decay(
     init_value: Value,
+    *,
     decay_rate: float,
     transition_steps: int,
     transition_begin: int = 0,
@@ -80,7 +83,10 @@ def exponential_decay(
     :math:`T` = ``transition_steps``, :math:`B` = ``transition_begin``,
     :math:`\eta_e` = ``end_value``.
 
-    Conventions: step 0 is the first update; the value is :math:`\eta_0`
+    Conventions: arguments after ``init_value`` are keyword-only
+    (``optax.exponential_decay`` takes ``transition_steps`` before
+    ``decay_rate``; a positional optax call fails here instead of swapping
+    them).  Step 0 is the first update; the value is :math:`\eta_0`
     up to ``t = B`` and decays forever after (to 0, or to the floor
     ``end_value``).  Same curve as ``optax.exponential_decay`` (including
     its ``end_value`` clipping, which also applies before ``B``) but with
@@ -102,10 +108,10 @@ def exponential_decay(
 
     Examples:
       >>> import lrcurves
-      >>> s = lrcurves.exponential_decay(1.0, 0.5, transition_steps=2, staircase=True)
+      >>> s = lrcurves.exponential_decay(1.0, decay_rate=0.5, transition_steps=2, staircase=True)
       >>> lrcurves.curve(s, 6).tolist()
       [1.0, 1.0, 0.5, 0.5, 0.25, 0.25]
-      >>> g = lrcurves.exponential_decay(1.0, 2.0, 1, end_value=5.0)
+      >>> g = lrcurves.exponential_decay(1.0, decay_rate=2.0, transition_steps=1, end_value=5.0)
       >>> [round(float(g(t)), 6) for t in range(5)]
       [1.0, 2.0, 4.0, 5.0, 5.0]
     """

@@ -6,9 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from lrcurves._schedule import Params, Schedule, register
-from lrcurves._validate import Value, as_bool, as_int, as_value
-from lrcurves._xp import Namespace, to_float
+from lrcurves._schedule import Params, Schedule, register, stair_ranges
+from lrcurves._xp import Namespace, divmod_steps, to_float
+from lrcurves.validate import Value, as_bool, as_int, as_value
 
 __all__ = ["inverse_sqrt", "inverse_time"]
 
@@ -18,7 +18,7 @@ def _bounds(p: Params) -> tuple[Any, Any]:
 
 
 def _isqrt_lr(xp: Namespace, t: Any, p: Params) -> Any:
-    u = xp.clip(to_float(xp, t), min=0.0) / p.timescale
+    u = xp.clip(to_float(xp, t), min=0.0) / float(p.timescale)
     return p.init_value / xp.sqrt(1.0 + u)
 
 
@@ -29,7 +29,7 @@ def _isqrt_lr(xp: Namespace, t: Any, p: Params) -> Any:
     bounds=_bounds,
     phases=lambda p: (p.timescale,),
 )
-def inverse_sqrt(init_value: Value, timescale: int = 1) -> Schedule:
+def inverse_sqrt(init_value: Value, *, timescale: int = 1) -> Schedule:
     r"""Inverse square-root decay.
 
     .. math::
@@ -67,10 +67,15 @@ def inverse_sqrt(init_value: Value, timescale: int = 1) -> Schedule:
 
 
 def _itime_lr(xp: Namespace, t: Any, p: Params) -> Any:
-    q = xp.clip(to_float(xp, t), min=0.0) / p.decay_steps
     if p.staircase:
-        q = xp.floor(q)
-    return p.init_value / (1.0 + p.decay_rate * q)
+        q, _ = divmod_steps(xp, t, p.decay_steps)  # exact stairs
+    else:
+        q = to_float(xp, t) / float(p.decay_steps)
+    return p.init_value / (1.0 + p.decay_rate * xp.maximum(q, 0.0))
+
+
+def _itime_flat(p: Params, start: int, stop: int) -> list[tuple[int, int]]:
+    return stair_ranges(p.decay_steps, start, stop) if p.staircase else []
 
 
 @register(
@@ -79,9 +84,10 @@ def _itime_lr(xp: Namespace, t: Any, p: Params) -> Any:
     monotone="decreasing",
     bounds=_bounds,
     phases=lambda p: (p.decay_steps,),
+    flat=_itime_flat,
 )
 def inverse_time(
-    init_value: Value, decay_rate: Value, decay_steps: int, staircase: bool = False
+    init_value: Value, *, decay_rate: Value, decay_steps: int, staircase: bool = False
 ) -> Schedule:
     r"""Inverse-time decay (Keras ``InverseTimeDecay``).
 

@@ -3,74 +3,75 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from lrcurves._schedule import Params, Schedule, register
-from lrcurves._validate import Value, as_bool, as_choice, as_int, as_value
-from lrcurves._xp import Namespace, float_dtype, to_float
+from lrcurves._schedule import Params, Schedule, piecewise, register
+from lrcurves._shapes import interp
+from lrcurves._xp import to_float
+from lrcurves.validate import Value, as_bool, as_choice, as_int, as_value
 
 __all__ = ["one_cycle"]
 
 
-def _phase_table(p: Params) -> list[tuple[float, str, str, str, str]]:
+def _phase_table(p: Params) -> tuple[tuple[float, str, str, str, str], ...]:
     """torch's phases: (end_step, start_lr, end_lr, start_mom, end_mom)."""
-    T = p.total_steps
-    pct = p.pct_start
-    if p.three_phase:
-        return [
+    return _phases_of(p.total_steps, p.pct_start, p.three_phase)
+
+
+@lru_cache(maxsize=512)
+def _phases_of(T: int, pct: float, three_phase: bool) -> tuple[tuple[float, str, str, str, str], ...]:
+    if three_phase:
+        return (
             (float(pct * T) - 1, "initial", "max", "max_m", "base_m"),
             (float(2 * pct * T) - 2, "max", "initial", "base_m", "max_m"),
             (float(T - 1), "initial", "min", "max_m", "max_m"),
-        ]
-    return [
+        )
+    return (
         (float(pct * T) - 1, "initial", "max", "max_m", "base_m"),
         (float(T - 1), "max", "min", "base_m", "max_m"),
-    ]
+    )
 
 
-def _anneal(xp: Namespace, cos: bool, start: Any, end: Any, pct: Any, torch_order: bool) -> Any:
-    if cos:
-        return end + (start - end) / 2.0 * (xp.cos(math.pi * pct) + 1.0)
-    if torch_order:  # float64: torch's exact operations
-        return (end - start) * pct + start
-    # float32: exact at both ends (torch's form cancels at pct = 1)
-    return end * pct + start * (1.0 - pct)
+def _pieces(p: Params, momentum: bool) -> list[tuple[int, Any]]:
+    """One interpolation per phase; phase ``i + 1`` starts at ``floor(e_i) + 1``.
 
-
-def _eval(xp: Namespace, t: Any, p: Params, which: str) -> Any:
-    tf = xp.minimum(to_float(xp, t), float(p.total_steps - 1))
-    torch_order = float_dtype(xp, tf) == xp.float64
-    initial = p.max_value / p.div_factor
+    torch moves on once ``step > e_i`` (its phase ends ``e_i`` may be
+    fractional), which on integer steps is ``step >= floor(e_i) + 1``.
+    """
+    initial = p.peak_value / p.div_factor
     vals = {
         "initial": initial,
-        "max": p.max_value,
+        "max": p.peak_value,
         "min": initial / p.final_div_factor,
         "max_m": p.max_momentum,
         "base_m": p.base_momentum,
     }
-    cos = p.anneal == "cos"
-    table = _phase_table(p)
-    pieces = []
-    start_step = 0.0
-    for end_step, s_lr, e_lr, s_m, e_m in table:
-        den = end_step - start_step
-        den = den if den != 0.0 else 1.0  # torch divides by zero here; we use pct = 0
-        pct = (tf - start_step) / den
-        a, b = (s_lr, e_lr) if which == "lr" else (s_m, e_m)
-        pieces.append((end_step, _anneal(xp, cos, vals[a], vals[b], pct, torch_order)))
+    shape, order = ("cosine", "decay") if p.anneal == "cos" else ("linear", "ramp")
+    last = float(p.total_steps - 1)
+
+    def phase(a: Any, b: Any, begin: float, den: float) -> Any:
+        # torch divides by zero for a phase of length 0; its start value is used here
+        length = den if den != 0.0 else 1.0
+        return lambda xp, t: interp(
+            xp, xp.minimum(to_float(xp, t), last), a, b, length, shape, begin=begin, order=order
+        )
+
+    out, first, start_step = [], 0, 0.0
+    for end_step, s_lr, e_lr, s_m, e_m in _phase_table(p):
+        a, b = (s_m, e_m) if momentum else (s_lr, e_lr)
+        out.append((first, phase(vals[a], vals[b], start_step, end_step - start_step)))
+        first = max(first, math.floor(end_step) + 1)
         start_step = end_step
-    out = pieces[-1][1]
-    for end_step, v in reversed(pieces[:-1]):
-        out = xp.where(tf <= end_step, v, out)
     return out
 
 
 def _bounds(p: Params) -> tuple[Any, Any]:
-    initial = p.max_value / p.div_factor
-    lo = np.minimum(np.minimum(initial, initial / p.final_div_factor), p.max_value)
-    hi = np.maximum(np.maximum(initial, initial / p.final_div_factor), p.max_value)
+    initial = p.peak_value / p.div_factor
+    lo = np.minimum(np.minimum(initial, initial / p.final_div_factor), p.peak_value)
+    hi = np.maximum(np.maximum(initial, initial / p.final_div_factor), p.peak_value)
     return lo, hi
 
 
@@ -81,8 +82,9 @@ def _phases(p: Params) -> tuple[int, ...]:
 
 @register(
     "one_cycle",
-    lr=lambda xp, t, p: _eval(xp, t, p, "lr"),
-    momentum=lambda xp, t, p: _eval(xp, t, p, "momentum"),
+    lr=lambda xp, t, p: piecewise(xp, t, _pieces(p, False)),
+    momentum=lambda xp, t, p: piecewise(xp, t, _pieces(p, True)),
+    pieces=_pieces,
     has_momentum=lambda p: p.cycle_momentum,
     bounds=_bounds,
     momentum_bounds=lambda p: (
@@ -90,9 +92,13 @@ def _phases(p: Params) -> tuple[int, ...]:
         np.maximum(p.base_momentum, p.max_momentum),
     ),
     phases=_phases,
+    # the last phase holds its end from T - 1 on (later, if degenerate phases run past it)
+    flat=lambda p, a, b: [(max(p.total_steps - 1, _pieces(p, False)[-1][0]), b)],
+    aliases={"max_value": "peak_value"},
 )
 def one_cycle(
-    max_value: Value,
+    peak_value: Value,
+    *,
     total_steps: int,
     pct_start: float = 0.3,
     anneal: str = "cos",
@@ -103,7 +109,7 @@ def one_cycle(
     max_momentum: Value = 0.95,
     cycle_momentum: bool = True,
 ) -> Schedule:
-    r"""The 1cycle policy: warm up to ``max_value``, anneal far below the start.
+    r"""The 1cycle policy: warm up to ``peak_value``, anneal far below the start.
 
     .. math::
         \eta(t) = A\bigl(a_i, b_i, \tfrac{t - e_{i-1}}{e_i - e_{i-1}}\bigr)
@@ -119,13 +125,16 @@ def one_cycle(
     Momentum follows the inverse path between ``max_momentum`` and
     ``base_momentum`` (held at ``max_momentum`` in the third phase).
 
-    Symbols: :math:`\hat\eta` = ``max_value``, :math:`N` = ``total_steps``,
+    Symbols: :math:`\hat\eta` = ``peak_value`` (``max_value`` before 0.2,
+    still accepted by :func:`lrcurves.get` and configs), :math:`N` = ``total_steps``,
     :math:`p` = ``pct_start``, :math:`d` = ``div_factor``, :math:`f` =
     ``final_div_factor``, :math:`A` = ``anneal``.
 
-    Conventions: the value at step ``t`` is torch ``OneCycleLR``'s LR after
-    ``t`` scheduler steps (same float operations, phase ends ``float(p*N)
-    - 1`` etc.).  Differences from torch: for ``t >= N`` the value holds the
+    Conventions: arguments after ``peak_value`` are keyword-only
+    (``optax.cosine_onecycle_schedule`` takes the step count first).  The
+    value at step ``t`` is torch ``OneCycleLR``'s LR after ``t`` scheduler
+    steps (same float operations in float64, phase ends ``float(p*N) - 1``
+    etc., compared exactly on integer steps).  Differences from torch: for ``t >= N`` the value holds the
     final value :math:`\eta_{\min}` (torch extrapolates slightly at
     ``t = N`` and raises after); where torch would divide by zero (a phase
     of length 0, e.g. ``p*N == 1``) the phase's start value is used.
@@ -133,12 +142,12 @@ def one_cycle(
     ``int(p*N)`` instead, so its curve is shifted by up to one step.
 
     Args:
-      max_value: the peak, ``>= 0``.
+      peak_value: the peak, ``>= 0``.
       total_steps: ``N >= 1``.
       pct_start: fraction of the steps spent warming up, in ``[0, 1]``.
       anneal: ``"cos"`` or ``"linear"``.
-      div_factor: ``d > 0``, initial value ``max_value / d``.
-      final_div_factor: ``f > 0``, final value ``max_value / (d f)``.
+      div_factor: ``d > 0``, initial value ``peak_value / d``.
+      final_div_factor: ``f > 0``, final value ``peak_value / (d f)``.
       three_phase: use the symmetric three-phase variant.
       base_momentum: momentum at the peak LR, in ``[0, 1]``.
       max_momentum: momentum at the start and end, in ``[0, 1]``.
@@ -151,7 +160,7 @@ def one_cycle(
       [0.04, 0.52, 1.0, 0.950485]
     """
     name = "one_cycle"
-    top = as_value(name, "max_value", max_value)
+    top = as_value(name, "peak_value", peak_value)
     n = as_int(name, "total_steps", total_steps, min=1)
     pct = as_value(name, "pct_start", pct_start, min=0.0, max=1.0, allow_array=False)
     an = as_choice(name, "anneal", anneal, ("cos", "linear"))
@@ -163,7 +172,7 @@ def one_cycle(
     cm = as_bool(name, "cycle_momentum", cycle_momentum)
     return Schedule._make(
         name,
-        max_value=top,
+        peak_value=top,
         total_steps=n,
         pct_start=float(pct),
         anneal=an,

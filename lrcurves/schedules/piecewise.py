@@ -5,14 +5,15 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
-from lrcurves._schedule import Params, Schedule, register
-from lrcurves._validate import Value, as_int, as_ints, as_value, as_values, fail
-from lrcurves._xp import Namespace, to_float
-from lrcurves.schedules.tabulated import lookup
+from lrcurves._schedule import Params, Schedule, register, stair_ranges
+from lrcurves._shapes import geometric
+from lrcurves._xp import Namespace, count_reached, divmod_steps, param, take
+from lrcurves.validate import Value, as_int, as_ints, as_value, as_values, fail
 
 __all__ = ["multistep", "piecewise_constant", "step_decay"]
 
@@ -21,8 +22,17 @@ __all__ = ["multistep", "piecewise_constant", "step_decay"]
 
 
 def _step_lr(xp: Namespace, t: Any, p: Params) -> Any:
-    k = xp.clip(xp.floor(to_float(xp, t) / p.step_size), min=0.0)
-    return p.init_value * (p.gamma**k)
+    k, _ = divmod_steps(xp, t, p.step_size)  # exact stairs on every backend
+    k = xp.maximum(k, 0.0)
+    r = p.decay_rate
+    if isinstance(r, float) and r > 0.0:
+        # float32(r) ** k would amplify the rounding of r k-fold (see geometric)
+        return p.init_value * geometric(xp, r, k)
+    return p.init_value * xp.pow(param(xp, r, k), k)
+
+
+def _stairs(p: Params, start: int, stop: int) -> list[tuple[int, int]]:
+    return stair_ranges(p.step_size, start, stop)
 
 
 def _decay_bounds(p: Params) -> tuple[Any, Any]:
@@ -35,31 +45,36 @@ def _decay_bounds(p: Params) -> tuple[Any, Any]:
     monotone="decreasing",
     bounds=_decay_bounds,
     phases=lambda p: (p.step_size,),
+    flat=_stairs,
+    aliases={"gamma": "decay_rate"},
 )
-def step_decay(init_value: Value, step_size: int, gamma: Value = 0.1) -> Schedule:
-    r"""Multiply by ``gamma`` every ``step_size`` steps (torch ``StepLR``).
+def step_decay(init_value: Value, *, step_size: int, decay_rate: Value = 0.1) -> Schedule:
+    r"""Multiply by ``decay_rate`` every ``step_size`` steps (torch ``StepLR``).
 
     .. math::
         \eta(t) = \eta_0\, \gamma^{\lfloor t / S \rfloor}
 
     Symbols: :math:`\eta_0` = ``init_value``, :math:`S` = ``step_size``,
-    :math:`\gamma` = ``gamma``.
+    :math:`\gamma` = ``decay_rate`` (``gamma`` in torch, still accepted
+    by :func:`lrcurves.get` and configs).
 
-    Conventions: step 0 is the first update; the first drop happens at
+    Conventions: arguments after ``init_value`` are keyword-only.  Stairs
+    come from integer arithmetic on the step, so they land on the same step
+    on every backend and dtype.  Step 0 is the first update; the first drop happens at
     step ``S`` and the decay never ends.  Equals torch's
     ``StepLR(step_size=S, gamma)`` after ``t`` calls of ``scheduler.step()``
     (values as ``base_lr * gamma ** (t // S)``; torch's chainable form
     multiplies repeatedly, so it agrees to rounding).  ``optax`` spells it
-    ``exponential_decay(init, gamma, S, staircase=True)``.
+    ``exponential_decay(init, S, gamma, staircase=True)``.
 
     Args:
       init_value: initial value, ``>= 0``.
       step_size: period in steps, ``>= 1``.
-      gamma: factor per period, in ``[0, 1]``.
+      decay_rate: factor per period, in ``[0, 1]``.
 
     Examples:
       >>> import lrcurves
-      >>> s = lrcurves.step_decay(1.0, step_size=2, gamma=0.5)
+      >>> s = lrcurves.step_decay(1.0, step_size=2, decay_rate=0.5)
       >>> lrcurves.curve(s, 6).tolist()
       [1.0, 1.0, 0.5, 0.5, 0.25, 0.25]
     """
@@ -68,22 +83,33 @@ def step_decay(init_value: Value, step_size: int, gamma: Value = 0.1) -> Schedul
         name,
         init_value=as_value(name, "init_value", init_value),
         step_size=as_int(name, "step_size", step_size, min=1),
-        gamma=as_value(name, "gamma", gamma, min=0.0, max=1.0),
+        decay_rate=as_value(name, "decay_rate", decay_rate, min=0.0, max=1.0),
     )
 
 
 # -- multistep ----------------------------------------------------------------
 
 
-def _multistep_lr(xp: Namespace, t: Any, p: Params) -> Any:
-    tf = to_float(xp, t)
-    out = tf * 0.0 + p.init_value
-    k = 0
-    # loop over the distinct static milestones; repeats multiply (torch's Counter)
-    for m, c in sorted(Counter(p.milestones).items()):
+@lru_cache(maxsize=512)
+def _levels(milestones: tuple[int, ...], decay_rate: float) -> tuple[tuple[int, ...], tuple[float, ...]]:
+    """Distinct milestones and the factor ``decay_rate ** (count reached)`` after each."""
+    counts = sorted(Counter(milestones).items())  # repeats multiply (torch's Counter)
+    marks, powers, k = [], [1.0], 0
+    for m, c in counts:
         k += c
-        out = xp.where(tf >= m, p.init_value * (p.gamma**k), out)
-    return out
+        marks.append(m)
+        powers.append(decay_rate**k)
+    return tuple(marks), tuple(powers)
+
+
+def _multistep_lr(xp: Namespace, t: Any, p: Params) -> Any:
+    marks, powers = _levels(p.milestones, p.decay_rate)
+    return p.init_value * take(xp, powers, count_reached(xp, t, marks), t)
+
+
+def _pieces(edges: tuple[int, ...], start: int, stop: int) -> list[tuple[int, int]]:
+    cuts = (0, *edges, max(stop, edges[-1] + 1) if edges else stop)
+    return list(itertools.pairwise(cuts))
 
 
 @register(
@@ -92,17 +118,20 @@ def _multistep_lr(xp: Namespace, t: Any, p: Params) -> Any:
     monotone="decreasing",
     bounds=_decay_bounds,
     phases=lambda p: tuple(p.milestones),
+    flat=lambda p, a, b: _pieces(tuple(sorted(set(p.milestones))), a, b),
+    aliases={"gamma": "decay_rate"},
 )
-def multistep(init_value: Value, milestones: Sequence[int], gamma: float = 0.1) -> Schedule:
-    r"""Multiply by ``gamma`` at each milestone step (torch ``MultiStepLR``).
+def multistep(init_value: Value, *, milestones: Sequence[int], decay_rate: float = 0.1) -> Schedule:
+    r"""Multiply by ``decay_rate`` at each milestone step (torch ``MultiStepLR``).
 
     .. math::
         \eta(t) = \eta_0\, \gamma^{\#\{i \,:\, m_i \le t\}}
 
     Symbols: :math:`\eta_0` = ``init_value``, :math:`m_i` = ``milestones``,
-    :math:`\gamma` = ``gamma``.
+    :math:`\gamma` = ``decay_rate`` (``gamma`` in torch, still accepted by
+    :func:`lrcurves.get` and configs).
 
-    Conventions: step 0 is the first update; the drop for milestone ``m``
+    Conventions: arguments after ``init_value`` are keyword-only.  Step 0 is the first update; the drop for milestone ``m``
     applies from step ``m`` on.  A milestone listed twice multiplies twice,
     as in torch's ``MultiStepLR`` (which counts them with a ``Counter``);
     the values equal torch's after ``t`` calls of ``scheduler.step()``.
@@ -112,11 +141,11 @@ def multistep(init_value: Value, milestones: Sequence[int], gamma: float = 0.1) 
     Args:
       init_value: initial value, ``>= 0``.
       milestones: non-decreasing steps ``>= 1`` (may be empty: constant).
-      gamma: factor per milestone, in ``[0, 1]`` (a scalar).
+      decay_rate: factor per milestone, in ``[0, 1]`` (a scalar).
 
     Examples:
       >>> import lrcurves
-      >>> s = lrcurves.multistep(1.0, milestones=[2, 4, 4], gamma=0.5)
+      >>> s = lrcurves.multistep(1.0, milestones=[2, 4, 4], decay_rate=0.5)
       >>> lrcurves.curve(s, 6).tolist()
       [1.0, 1.0, 0.5, 0.5, 0.125, 0.125]
     """
@@ -128,7 +157,7 @@ def multistep(init_value: Value, milestones: Sequence[int], gamma: float = 0.1) 
         name,
         init_value=as_value(name, "init_value", init_value),
         milestones=ms,
-        gamma=float(as_value(name, "gamma", gamma, min=0.0, max=1.0, allow_array=False)),
+        decay_rate=float(as_value(name, "decay_rate", decay_rate, min=0.0, max=1.0, allow_array=False)),
     )
 
 
@@ -136,7 +165,7 @@ def multistep(init_value: Value, milestones: Sequence[int], gamma: float = 0.1) 
 
 
 def _pc_lr(xp: Namespace, t: Any, p: Params) -> Any:
-    return lookup(xp, t, tuple(float(b) for b in p.boundaries), p.values)
+    return take(xp, p.values, count_reached(xp, t, p.boundaries), t)
 
 
 @register(
@@ -144,6 +173,7 @@ def _pc_lr(xp: Namespace, t: Any, p: Params) -> Any:
     lr=_pc_lr,
     bounds=lambda p: (min(p.values), max(p.values)),
     phases=lambda p: tuple(p.boundaries),
+    flat=lambda p, a, b: _pieces(p.boundaries, a, b),
 )
 def piecewise_constant(values: Sequence[float], boundaries: Sequence[int]) -> Schedule:
     r"""Constant pieces: ``values[i]`` between consecutive ``boundaries``.

@@ -7,18 +7,24 @@ from typing import Any
 
 import numpy as np
 
-from lrcurves._schedule import Params, Schedule, register
-from lrcurves._validate import Value, as_bool, as_int, as_value
-from lrcurves._xp import Namespace, to_float
+from lrcurves._schedule import Params, Schedule, register, stair_ranges
+from lrcurves._shapes import interp
+from lrcurves._xp import Namespace, divmod_steps, to_float
+from lrcurves.validate import Value, as_bool, as_int, as_value
 
 __all__ = ["exponential_range_test", "linear_range_test"]
 
 
 def _lin_lr(xp: Namespace, t: Any, p: Params) -> Any:
-    q = xp.clip(to_float(xp, t), min=0.0) / p.step_size
     if p.staircase:
-        q = xp.floor(q)
-    return p.init_value * (1.0 + p.step_rate * q)
+        q, _ = divmod_steps(xp, t, p.step_size)  # exact stairs
+    else:
+        q = to_float(xp, t) / float(p.step_size)
+    return p.init_value * (1.0 + p.step_rate * xp.maximum(q, 0.0))
+
+
+def _lin_flat(p: Params, start: int, stop: int) -> list[tuple[int, int]]:
+    return stair_ranges(p.step_size, start, stop) if p.staircase else []
 
 
 @register(
@@ -27,9 +33,10 @@ def _lin_lr(xp: Namespace, t: Any, p: Params) -> Any:
     monotone="increasing",
     bounds=lambda p: (p.init_value, math.inf),
     phases=lambda p: (p.step_size,),
+    flat=_lin_flat,
 )
 def linear_range_test(
-    init_value: Value, step_size: int, step_rate: Value = 1.0, staircase: bool = False
+    init_value: Value, *, step_size: int, step_rate: Value = 1.0, staircase: bool = False
 ) -> Schedule:
     r"""Linear LR range test: unbounded linear growth (DeepSpeed ``LRRangeTest``).
 
@@ -70,14 +77,8 @@ def linear_range_test(
     )
 
 
-def _log(xp: Namespace, v: Any) -> Any:
-    return math.log(v) if isinstance(v, float) else xp.log(v)
-
-
 def _exp_lr(xp: Namespace, t: Any, p: Params) -> Any:
-    u = xp.clip(to_float(xp, t) / p.num_steps, 0.0, 1.0)
-    # log-space interpolation; init > 0 and end > init are validated
-    return p.init_value * xp.exp(u * (_log(xp, p.end_value) - _log(xp, p.init_value)))
+    return interp(xp, t, p.init_value, p.end_value, p.num_steps, "exponential", order="ramp")
 
 
 @register(
@@ -86,8 +87,9 @@ def _exp_lr(xp: Namespace, t: Any, p: Params) -> Any:
     monotone="increasing",
     bounds=lambda p: (p.init_value, p.end_value),
     phases=lambda p: (p.num_steps,),
+    flat=lambda p, a, b: [(p.num_steps, b)],
 )
-def exponential_range_test(init_value: Value, end_value: Value, num_steps: int) -> Schedule:
+def exponential_range_test(init_value: Value, end_value: Value, *, num_steps: int) -> Schedule:
     r"""Exponential LR range test (LR finder): geometric sweep, then hold.
 
     .. math::

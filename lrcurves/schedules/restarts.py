@@ -9,8 +9,18 @@ from typing import Any
 import numpy as np
 
 from lrcurves._schedule import Params, Schedule, register
-from lrcurves._validate import Value, as_choice, as_int, as_value, check_le
-from lrcurves._xp import SCALAR, Namespace, float_dtype, to_float
+from lrcurves._shapes import blend, geometric
+from lrcurves._xp import (
+    Namespace,
+    Table,
+    count_reached,
+    divmod_steps,
+    minus,
+    reference_order,
+    take,
+    to_float,
+)
+from lrcurves.validate import Value, as_choice, as_int, as_value, check_le
 
 __all__ = ["cosine_restarts"]
 
@@ -32,7 +42,7 @@ def _cycles(first: int, mult: float, warmup: int, rounding: str) -> tuple[tuple[
     lengths: list[float] = [float(first)]
     if rounding == "floor":
         length, start = first, 0
-        while start + length <= _LIMIT:
+        while start + length <= _LIMIT and len(starts) <= _MAX_CYCLES:
             nxt = max(1, int((length - warmup) * mult)) + warmup
             if nxt == length:
                 break
@@ -54,73 +64,79 @@ def _cycles(first: int, mult: float, warmup: int, rounding: str) -> tuple[tuple[
             i += 1
             starts.append(first * (mult**i - 1) / (mult - 1))
             lengths.append(first * mult**i)
-    if len(starts) > _MAX_CYCLES:  # pragma: no cover - guarded by validation
-        raise ValueError("cosine_restarts: too many cycles")
-    return tuple(starts), tuple(lengths)
+    return Table(starts), Table(lengths)
 
 
 def _count_cycles(first: int, mult: float, warmup: int, rounding: str) -> int:
     """Number of table entries, without building the table (validation)."""
-    if mult == 1.0 or rounding == "floor":
-        return 0  # floor lengths grow by >= 1 per cycle or stop: bounded below
+    if mult == 1.0:
+        return 1
+    if rounding == "floor":
+        return len(_cycles(first, mult, warmup, rounding)[0])  # stops at _MAX_CYCLES + 1
     return int(math.log(_LIMIT / first * (mult - 1) + 1, mult)) + 2
 
 
-def _table(xp: Namespace, t: Any, values: tuple[float, ...]) -> Any:
-    if xp is SCALAR:
-        return values
-    dt = float_dtype(xp, t)
-    try:
-        from array_api_compat import device
+@lru_cache(maxsize=256)
+def _split_cycles(
+    first: int, mult: float, warmup: int, rounding: str
+) -> tuple[Table, Table, Table, Table]:
+    """Cycle starts and ends split into integer and fractional parts.
 
-        return xp.asarray(values, dtype=dt, device=device(t))
-    except Exception:
-        return xp.asarray(values, dtype=dt)
-
-
-def _take(xp: Namespace, table: Any, idx: Any) -> Any:
-    """``table[idx]`` for an index array of any rank.
-
-    The standard's ``take`` wants 1-d indices (torch enforces it), so other
-    ranks go through a flat view (``reshape`` is used on the index shape
-    only, never on step values).
+    For lower precision: a non-integer start (``cycle_mult=1.5``) rounded to
+    float32 is off by up to half a float32 ulp *of the start*, a sizeable
+    fraction of a step a million steps in; ``(t - floor(S)) - frac(S)`` is
+    exact up to the rounding of the fraction alone.
     """
-    ndim = getattr(idx, "ndim", 1)
-    if ndim == 1:
-        return xp.take(table, idx)
-    shape = tuple(idx.shape)
-    flat = xp.take(table, xp.reshape(idx, (-1,)))
-    return xp.reshape(flat, shape)
+    starts, lengths = _cycles(first, mult, warmup, rounding)
+    ends = (*starts[1:], starts[-1] + lengths[-1])
+
+    def split(xs: tuple[float, ...]) -> tuple[Table, Table]:
+        hi = [float(math.floor(x)) for x in xs]
+        return Table(hi), Table(x - h for x, h in zip(xs, hi, strict=True))
+
+    return (*split(starts), *split(ends))
 
 
 def _restarts_lr(xp: Namespace, t: Any, p: Params) -> Any:
-    tf = to_float(xp, t)
-    starts, lengths = _cycles(p.first_cycle_steps, p.cycle_mult, p.warmup_steps, p.cycle_rounding)
+    key = (p.first_cycle_steps, p.cycle_mult, p.warmup_steps, p.cycle_rounding)
+    starts, lengths = _cycles(*key)
     w = p.warmup_steps
+    tf = to_float(xp, t)
+    ref = reference_order(xp, tf)
+    # the cycle: exact lookup of the start; the last cycle repeats forever
+    last, last_len = int(starts[-1]), int(lengths[-1])
+    q, r = divmod_steps(xp, minus(xp, t, last), last_len)
     if len(starts) == 1:
-        length = lengths[0]
-        cyc = xp.floor(tf / length)
-        s = tf % length
-        big_l: Any = length
+        cyc, s, big_l = q, r, float(last_len)
+        left = big_l - s  # exact: integers
     else:
-        st = _table(xp, t, starts)
-        ln = _table(xp, t, lengths)
-        idx = xp.clip(xp.searchsorted(st, tf, side="right") - 1, 0, len(starts) - 1)
-        start = _take(xp, st, idx)
-        big_l = _take(xp, ln, idx)
-        q = xp.floor(xp.maximum(tf - start, 0.0) / big_l)
-        s = tf - start - q * big_l
-        cyc = to_float(xp, idx) + q
-    peak = p.peak_value
-    lo = p.min_value
+        idx = count_reached(xp, t, starts[1:])
+        in_last = idx >= len(starts) - 1
+        cyc = xp.where(in_last, q + float(len(starts) - 1), to_float(xp, idx))
+        big_l = take(xp, lengths, idx, tf)
+        if ref:
+            s = xp.where(in_last, r, tf - take(xp, starts, idx, tf))
+            left = big_l - s
+        else:
+            # steps into and steps left in the cycle, from split starts/ends
+            s_hi, s_fr, e_hi, e_fr = _split_cycles(*key)
+            s = xp.where(in_last, r, (tf - take(xp, s_hi, idx, tf)) - take(xp, s_fr, idx, tf))
+            left = xp.where(
+                in_last, float(last_len) - r, (take(xp, e_hi, idx, tf) - tf) + take(xp, e_fr, idx, tf)
+            )
+    peak, lo = p.peak_value, p.min_value
     if p.peak_decay != 1.0:
-        peak = peak * xp.pow(cyc * 0.0 + p.peak_decay, xp.maximum(cyc, 0.0))
+        peak = peak * geometric(xp, p.peak_decay, xp.maximum(cyc, 0.0))
     # L_i - W >= 1 always: L_i >= L_0 > W ("exact"), L_i >= W + 1 ("floor")
-    cos_part = lo + (peak - lo) * (1.0 + xp.cos(math.pi * (s - w) / (big_l - w))) / 2.0
+    span = big_l - float(w)
+    u = xp.clip((s - float(w)) / span, 0.0, 1.0)
+    uc = None if ref else xp.clip(left / span, 0.0, 1.0)
+    out = blend(xp, u, uc, peak, lo, "cosine")
     if w == 0:
-        return cos_part
-    warm = (peak - lo) * s / w + lo
-    return xp.where(s < w, warm, cos_part)
+        return out
+    uw = xp.clip(s / float(w), 0.0, 1.0)
+    uwc = None if uc is None else xp.clip((float(w) - s) / float(w), 0.0, 1.0)
+    return xp.where(s < float(w), blend(xp, uw, uwc, lo, peak, "linear", order="ramp"), out)
 
 
 def _bounds(p: Params) -> tuple[Any, Any]:
@@ -139,6 +155,7 @@ def _phases(p: Params) -> tuple[int, ...]:
 @register("cosine_restarts", lr=_restarts_lr, bounds=_bounds, phases=_phases)
 def cosine_restarts(
     peak_value: Value,
+    *,
     first_cycle_steps: int,
     cycle_mult: float = 1.0,
     min_value: Value = 0.0,
@@ -206,8 +223,8 @@ def cosine_restarts(
     rounding = as_choice(name, "cycle_rounding", cycle_rounding, ("exact", "floor"))
     if _count_cycles(first, float(mult), w, rounding) > _MAX_CYCLES:
         raise ValueError(
-            f"{name}: cycle_mult too close to 1 for 'exact' rounding (more than {_MAX_CYCLES} "
-            f"cycles before step 1e19), got {cycle_mult!r}"
+            f"{name}: cycle_mult too close to 1 for {rounding!r} rounding (more than "
+            f"{_MAX_CYCLES} distinct cycles before step 1e19), got {cycle_mult!r}"
         )
     return Schedule._make(
         name,

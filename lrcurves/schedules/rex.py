@@ -7,23 +7,29 @@ from typing import Any
 import numpy as np
 
 from lrcurves._schedule import Params, Schedule, register
-from lrcurves._validate import Value, as_int, as_value
-from lrcurves._xp import Namespace, to_float
+from lrcurves._shapes import interp
+from lrcurves._xp import Namespace
+from lrcurves.validate import Value, as_int, as_value
 
 __all__ = ["rex"]
 
 
 def _rex_lr(xp: Namespace, t: Any, p: Params) -> Any:
-    z = xp.clip(to_float(xp, t) / p.decay_steps, 0.0, 1.0)
-    return p.end_value + (p.init_value - p.end_value) * ((1.0 - z) / (1.0 - 0.5 * z))
+    return interp(xp, t, p.init_value, p.end_value, p.decay_steps, "rex")
 
 
 def _lohi(p: Params) -> tuple[Any, Any]:
     return np.minimum(p.init_value, p.end_value), np.maximum(p.init_value, p.end_value)
 
 
-@register("rex", lr=_rex_lr, bounds=_lohi, phases=lambda p: (p.decay_steps,))
-def rex(init_value: Value, decay_steps: int, end_value: Value = 0.0) -> Schedule:
+@register(
+    "rex",
+    lr=_rex_lr,
+    bounds=_lohi,
+    phases=lambda p: (p.decay_steps,),
+    flat=lambda p, a, b: [(0, 1), (p.decay_steps, b)],
+)
+def rex(init_value: Value, *, decay_steps: int, end_value: Value = 0.0) -> Schedule:
     r"""REX decay: concave early, steep at the end (arXiv:2107.04197).
 
     .. math::

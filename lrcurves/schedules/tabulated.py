@@ -6,49 +6,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from lrcurves._schedule import Params, Schedule, register
-from lrcurves._validate import as_values
-from lrcurves._xp import SCALAR, Namespace, float_dtype, to_float
+from lrcurves._xp import Namespace, Table, index_steps, take
+from lrcurves.validate import as_values
 
 __all__ = ["tabulated"]
 
 
-def _device_kw(xp: Namespace, t: Any) -> dict[str, Any]:
-    try:
-        from array_api_compat import device
-
-        return {"device": device(t)}
-    except Exception:
-        return {}
-
-
-def lookup(
-    xp: Namespace, t: Any, breakpoints: tuple[float, ...], table: tuple[float, ...]
-) -> Any:
-    """``table[k]`` where ``k`` = number of ``breakpoints`` that are ``<= t``.
-
-    ``breakpoints`` is strictly increasing and ``len(table) ==
-    len(breakpoints) + 1``.  Works for any step shape (0-d included) and for
-    the scalar namespace.
-    """
-    tf = to_float(xp, t)
-    if xp is SCALAR:
-        return table[xp.searchsorted(breakpoints, tf, side="right")]
-    if not breakpoints:
-        return tf * 0.0 + table[0]
-    dt = float_dtype(xp, t)
-    kw = _device_kw(xp, tf)
-    bp = xp.asarray(breakpoints, dtype=dt, **kw)
-    tab = xp.asarray(table, dtype=dt, **kw)
-    idx = xp.searchsorted(bp, tf, side="right")
-    shape = tuple(tf.shape)
-    flat = idx if len(shape) == 1 else xp.reshape(idx, (-1,))
-    out = xp.take(tab, flat)
-    return out if len(shape) == 1 else xp.reshape(out, shape)
-
-
 def _tab_lr(xp: Namespace, t: Any, p: Params) -> Any:
-    vals = p.values
-    return lookup(xp, t, tuple(float(k) for k in range(1, len(vals))), vals)
+    # entry floor(t), clamped to the table: O(1) per step, no per-call rebuild
+    return take(xp, p.values, index_steps(xp, t, len(p.values)), t)
 
 
 def _lohi(p: Params) -> tuple[float, float]:
@@ -59,7 +25,14 @@ def _phases(p: Params) -> tuple[int, ...]:
     return (len(p.values),)
 
 
-@register("tabulated", lr=_tab_lr, bounds=_lohi, phases=_phases)
+def _flat(p: Params, start: int, stop: int) -> list[tuple[int, int]]:
+    n = len(p.values)
+    if min(stop, n) - start > 4096:
+        return [(n - 1, stop)]
+    return [(k, k + 1) for k in range(start, min(stop, n - 1))] + [(n - 1, stop)]
+
+
+@register("tabulated", lr=_tab_lr, bounds=_lohi, phases=_phases, flat=_flat)
 def tabulated(values: Sequence[float]) -> Schedule:
     r"""Look the value up in a table, one entry per step, holding the last one.
 
@@ -72,8 +45,8 @@ def tabulated(values: Sequence[float]) -> Schedule:
     step ``n - 1`` on the last value is held.  Fractional steps use the entry
     of their integer part.  Use it to bake any curve (for instance one
     produced by :func:`lrcurves.curve`) into a jit-friendly lookup: the
-    kernel is a ``searchsorted`` plus ``take``, so its cost does not grow with
-    the complexity of the curve that made the table.  The config stores the
+    kernel is a clamped index plus ``take``, O(1) per step, so its cost does
+    not grow with the table or with the curve that made it.  The config stores the
     table as a list.
 
     Args:
@@ -85,4 +58,4 @@ def tabulated(values: Sequence[float]) -> Schedule:
       >>> lrcurves.curve(s, 5).tolist()
       [0.5, 1.0, 0.25, 0.25, 0.25]
     """
-    return Schedule._make("tabulated", values=as_values("tabulated", "values", values))
+    return Schedule._make("tabulated", values=Table(as_values("tabulated", "values", values)))

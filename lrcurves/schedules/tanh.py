@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 
 from lrcurves._schedule import Params, Schedule, register
-from lrcurves._validate import Value, as_int, as_value
 from lrcurves._xp import Namespace, to_float
+from lrcurves.validate import Value, as_int, as_value
 
 __all__ = ["tanh_decay"]
 
@@ -25,7 +25,7 @@ _CLIP = 80.0
 
 
 def _tanh_lr(xp: Namespace, t: Any, p: Params) -> Any:
-    u = xp.clip(to_float(xp, t) / p.decay_steps, 0.0, 1.0)
+    u = xp.clip(to_float(xp, t) / float(p.decay_steps), 0.0, 1.0)
     y = xp.clip(2.0 * (p.lower * (1.0 - u) + p.upper * u), -_CLIP, _CLIP)
     # (1 -+ tanh x) / 2 written as logistic functions: no cancellation when
     # tanh x is close to -+1, so the ends stay accurate in float32 too
@@ -48,9 +48,11 @@ def _lohi(p: Params) -> tuple[Any, Any]:
     lr=_tanh_lr,
     bounds=_lohi,
     phases=lambda p: (p.decay_steps,),
+    flat=lambda p, a, b: [(0, 1), (p.decay_steps, b)],
 )
 def tanh_decay(
     init_value: Value,
+    *,
     decay_steps: int,
     end_value: Value = 0.0,
     lower: float = -7.0,

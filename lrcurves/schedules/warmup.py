@@ -2,79 +2,83 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
-from lrcurves._schedule import Params, Schedule, register
-from lrcurves._validate import Value, as_choice, as_int, as_value
-from lrcurves._xp import Namespace, to_float
+from lrcurves._schedule import Params, Schedule, is_traced, iter_schedules, piecewise, register
+from lrcurves._shapes import interp
+from lrcurves._xp import Namespace, minus, param, zero_step
+from lrcurves.validate import Value, as_choice, as_int, as_value
 
 __all__ = ["warmup", "warmup_cosine", "warmup_linear_decay"]
 
 WARMUP_SHAPES = ("linear", "cosine", "exponential", "log")
 
 
-def _ramp(xp: Namespace, tf: Any, w: int, shape: str, init: Any, peak: Any) -> Any:
-    """``init -> peak`` over ``w >= 1`` steps (``tf`` clipped to ``[0, w]``)."""
-    tc = xp.clip(tf, 0.0, float(w))
-    if shape == "linear":
-        return init + (peak - init) * (tc / w)
-    if shape == "cosine":
-        return init + (peak - init) * ((1.0 - xp.cos(math.pi * tc / w)) / 2.0)
-    if shape == "exponential":
-        # init > 0 and peak > 0 are validated; ratio ** (t / w)
-        ratio = tc * 0.0 + peak / init
-        return init * xp.pow(ratio, tc / w)
-    # "log": DeepSpeed's log warmup, gamma = (1 / ln w) * ln(t + 1), w >= 2
-    return init + (peak - init) * ((1.0 / math.log(w)) * xp.log(tc + 1.0))
+def _ramp(xp: Namespace, t: Any, w: int, shape: str, init: Any, peak: Any) -> Any:
+    """``init -> peak`` over ``w >= 1`` steps (the warmup shapes of every family)."""
+    return interp(xp, t, init, peak, w, shape, order="ramp")
+
+
+def _at_zero(s: Schedule, momentum: bool) -> Any:
+    """``s`` at step 0 (a float, or a float64 array for sweeps), computed once per schedule.
+
+    The ramp's default peak and the momentum hold need the wrapped schedule
+    at step 0 besides its value at ``t - W``; evaluating it again on every
+    call would double the work at every level of nested warmups (2**63
+    kernel calls at the nesting limit).  ``None`` when a parameter is live
+    (traced or a tensor): that value cannot be cached.
+    """
+    key = ("at0", momentum)
+    v = s._memo.get(key)
+    if v is None:
+        tree = list(iter_schedules(s))
+        if any(is_traced(x._p[k]) for x in tree for k in x._arrays):
+            return None
+        if any(x._arrays for x in tree):
+            v = np.asarray(s.momentum(0) if momentum else s.lr(0), dtype=np.float64)
+            v.setflags(write=False)
+        else:
+            v = s.momentum_value(0) if momentum else s.value(0)
+        s._memo[key] = v
+    return v
 
 
 def _peak(xp: Namespace, t: Any, p: Params) -> Any:
     if p.peak_value is not None:
         return p.peak_value
-    return p.schedule._lr(xp, xp.zeros_like(t))
+    v = _at_zero(p.schedule, False)
+    if v is None:
+        return p.schedule.evaluate(xp, zero_step(xp, t))
+    return v if isinstance(v, float) else param(xp, v, t)
 
 
-def _warmup_lr(xp: Namespace, t: Any, p: Params) -> Any:
-    w = p.warmup_steps
-    s: Schedule = p.schedule
+def _hold(xp: Namespace, t: Any, s: Schedule) -> Any:
+    v = _at_zero(s, True)
+    if v is None:
+        return s.evaluate_momentum(xp, xp.zeros_like(t))
+    return v if isinstance(v, float) else param(xp, v, t)
+
+
+def _warmup_pieces(p: Params, momentum: bool) -> list[tuple[int, Any]]:
+    """The ramp on ``[0, W)``, then the wrapped schedule at ``t - W``."""
+    w, s = p.warmup_steps, p.schedule
+    if momentum:  # held at the wrapped schedule's step-0 momentum during warmup
+        hold = (0, lambda xp, t: _hold(xp, t, s))
+        after = (w, lambda xp, t: s.evaluate_momentum(xp, minus(xp, t, w)))
+        return [hold, after] if w else [after]
+    after = (w, lambda xp, t: s.evaluate(xp, minus(xp, t, w)))
     if w == 0:
-        out = s._lr(xp, t)
-        for v in (p.init_value, p.peak_value):  # array parameters still set the shape
-            if v is not None and not isinstance(v, float):
-                out = out + 0.0 * v
-        return out
-    after = s._lr(xp, t - w)
-    warm = _ramp(xp, to_float(xp, t), w, p.shape, p.init_value, _peak(xp, t, p))
-    return xp.where(t < w, warm, after)
+        return [after]
+    ramp = (0, lambda xp, t: _ramp(xp, t, w, p.shape, p.init_value, _peak(xp, t, p)))
+    return [ramp, after]
 
 
-def _warmup_mom(xp: Namespace, t: Any, p: Params) -> Any:
+def _warmup_flat(p: Params, start: int, stop: int) -> list[tuple[int, int]]:
     w = p.warmup_steps
-    if w == 0:
-        return p.schedule._mom(xp, t)
-    local = xp.where(t < w, xp.zeros_like(t), t - w)
-    return p.schedule._mom(xp, local)
-
-
-def _warmup_range(xp: Namespace, p: Params, start: int, stop: int) -> Any:
-    w = p.warmup_steps
-    s: Schedule = p.schedule
-    if w == 0:
-        return s._eval_range(xp, start, stop)
-    parts = []
-    if start < w:
-        t = xp.arange(start, min(stop, w))
-        parts.append(_ramp(xp, to_float(xp, t), w, p.shape, p.init_value, _peak(xp, t, p)))
-    if stop > w:
-        parts.append(s._eval_range(xp, max(start, w) - w, stop - w))
-    if len(parts) == 1:
-        return parts[0]
-    if not parts:
-        return xp.zeros((0,), dtype=xp.float64)
-    return xp.concat(parts)
+    lo = max(start, w)
+    return [(a + w, b + w) for a, b in p.schedule.flat_ranges(lo - w, stop - w)] if stop > lo else []
 
 
 def _warmup_bounds(p: Params) -> tuple[Any, Any]:
@@ -99,17 +103,19 @@ def _scalar_or_array_min(v: Any) -> float:
 @register(
     "warmup",
     kind="combinator",
-    lr=_warmup_lr,
-    momentum=_warmup_mom,
+    lr=lambda xp, t, p: piecewise(xp, t, _warmup_pieces(p, False)),
+    momentum=lambda xp, t, p: piecewise(xp, t, _warmup_pieces(p, True)),
+    pieces=_warmup_pieces,
     has_momentum=lambda p: p.schedule.has_momentum,
     bounds=_warmup_bounds,
     momentum_bounds=lambda p: p.schedule.momentum_bounds(),
     phases=_warmup_phases,
-    eval_range=_warmup_range,
+    flat=_warmup_flat,
 )
 def warmup(
     schedule: Schedule,
     warmup_steps: int,
+    *,
     shape: str = "linear",
     init_value: Value = 0.0,
     peak_value: Value | None = None,
@@ -123,7 +129,7 @@ def warmup(
         \end{cases}
 
     with :math:`g(u) = u` (``"linear"``), :math:`(1 - \cos \pi u)/2`
-    (``"cosine"``), :math:`\ln(t + 1) / \ln W` (``"log"``, DeepSpeed's
+    (``"cosine"``), :math:`\min(1, \ln(t + 1) / \ln W)` (``"log"``, DeepSpeed's
     ``WarmupLR`` default) and, for ``"exponential"``,
     :math:`\eta(t) = \eta_0 (\hat\eta / \eta_0)^{t/W}`.
 
@@ -151,7 +157,7 @@ def warmup(
 
     Examples:
       >>> import lrcurves
-      >>> s = lrcurves.warmup(lrcurves.linear(1.0, 0.0, 4), warmup_steps=2)
+      >>> s = lrcurves.warmup(lrcurves.linear(1.0, 0.0, transition_steps=4), warmup_steps=2)
       >>> lrcurves.curve(s, 8).tolist()
       [0.0, 0.5, 1.0, 0.75, 0.5, 0.25, 0.0, 0.0]
     """
@@ -187,6 +193,7 @@ def _total(name: str, warmup_steps: Any, total_steps: Any) -> tuple[int, int]:
 
 
 def warmup_cosine(
+    *,
     peak_value: Value,
     warmup_steps: int,
     total_steps: int,
@@ -223,7 +230,7 @@ def warmup_cosine(
 
     Examples:
       >>> import lrcurves
-      >>> s = lrcurves.warmup_cosine(1.0, warmup_steps=2, total_steps=6)
+      >>> s = lrcurves.warmup_cosine(peak_value=1.0, warmup_steps=2, total_steps=6)
       >>> [round(float(v), 4) for v in lrcurves.curve(s, 8)]
       [0.0, 0.5, 1.0, 0.8536, 0.5, 0.1464, 0.0, 0.0]
     """
@@ -232,11 +239,12 @@ def warmup_cosine(
     name = "warmup_cosine"
     w, total = _total(name, warmup_steps, total_steps)
     peak = as_value(name, "peak_value", peak_value)
-    core = cosine_decay(peak, total - w, end_value, exponent)
-    return warmup(core, w, "linear", as_value(name, "init_value", init_value))
+    core = cosine_decay(peak, total - w, end_value=end_value, exponent=exponent)
+    return warmup(core, w, shape="linear", init_value=as_value(name, "init_value", init_value))
 
 
 def warmup_linear_decay(
+    *,
     peak_value: Value,
     warmup_steps: int,
     total_steps: int,
@@ -269,7 +277,7 @@ def warmup_linear_decay(
 
     Examples:
       >>> import lrcurves
-      >>> s = lrcurves.warmup_linear_decay(1.0, warmup_steps=2, total_steps=6)
+      >>> s = lrcurves.warmup_linear_decay(peak_value=1.0, warmup_steps=2, total_steps=6)
       >>> lrcurves.curve(s, 8).tolist()
       [0.0, 0.5, 1.0, 0.75, 0.5, 0.25, 0.0, 0.0]
     """
@@ -278,6 +286,6 @@ def warmup_linear_decay(
     name = "warmup_linear_decay"
     w, total = _total(name, warmup_steps, total_steps)
     peak = as_value(name, "peak_value", peak_value)
-    core = linear(peak, as_value(name, "end_value", end_value), total - w)
-    return warmup(core, w, "linear", as_value(name, "init_value", init_value))
+    core = linear(peak, as_value(name, "end_value", end_value), transition_steps=total - w)
+    return warmup(core, w, shape="linear", init_value=as_value(name, "init_value", init_value))
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
 from lrcurves._schedule import Params, Schedule, register
-from lrcurves._validate import Value, as_choice, as_int, as_value
-from lrcurves._xp import Namespace, to_float
-from lrcurves.schedules.warmup import _ramp
+from lrcurves._shapes import interp
+from lrcurves._xp import Namespace, before
+from lrcurves.validate import Value, as_choice, as_int, as_value
 
 __all__ = ["warmup_stable_decay"]
 
@@ -18,36 +17,24 @@ DECAY_SHAPES = ("linear", "cosine", "1-sqrt", "1-square", "exponential")
 WSD_WARMUP_SHAPES = ("linear", "cosine", "exponential")
 
 
-def _decay(xp: Namespace, u: Any, shape: str, peak: Any, end: Any) -> Any:
-    """``peak -> end`` as ``u`` goes 0 -> 1 (``u`` already clipped)."""
-    if shape == "linear":
-        return peak - (peak - end) * u
-    if shape == "cosine":
-        return end + (peak - end) * ((1.0 + xp.cos(math.pi * u)) / 2.0)
-    if shape == "1-sqrt":
-        return peak - (peak - end) * xp.sqrt(u)
-    if shape == "1-square":
-        return peak - (peak - end) * (u * u)
-    # exponential: peak > 0 and end > 0 validated
-    ratio = u * 0.0 + end / peak
-    return peak * xp.pow(ratio, u)
+_DECAY = {"linear": "linear", "cosine": "cosine", "1-sqrt": "1-sqrt", "1-square": "1-square", "exponential": "exponential"}
 
 
 def _wsd_lr(xp: Namespace, t: Any, p: Params) -> Any:
-    tf = to_float(xp, t)
     w, s, d = p.warmup_steps, p.stable_steps, p.decay_steps
     peak, end = p.peak_value, p.end_value
-    if d > 0:
-        u = xp.clip((tf - (w + s)) / d, 0.0, 1.0)
-        out = _decay(xp, u, p.decay_shape, peak, end)
-        out = xp.where(tf < w + s + d, out, tf * 0.0 + end)
-    else:
-        out = tf * 0.0 + end
-    out = xp.where(tf < w + s, tf * 0.0 + peak, out)
+    # decay (and the end value after it); D = 0 drops straight to the end
+    out = interp(xp, t, peak, end, max(d, 1), _DECAY[p.decay_shape], begin=w + s - (d == 0))
+    out = xp.where(before(xp, t, w + s), peak + out * 0.0, out)
     if w > 0:
-        warm = _ramp(xp, tf, w, p.warmup_shape, p.init_value, peak)
-        out = xp.where(tf < w, warm, out)
+        warm = interp(xp, t, p.init_value, peak, w, p.warmup_shape, order="ramp")
+        out = xp.where(before(xp, t, w), warm, out)
     return out
+
+
+def _flat(p: Params, a: int, b: int) -> list[tuple[int, int]]:
+    w, s, d = p.warmup_steps, p.stable_steps, p.decay_steps
+    return [(w, w + s), (w + s + d, b)]
 
 
 def _bounds(p: Params) -> tuple[Any, Any]:
@@ -61,9 +48,10 @@ def _phases(p: Params) -> tuple[int, ...]:
     return (w, w + s, w + s + d)
 
 
-@register("warmup_stable_decay", lr=_wsd_lr, bounds=_bounds, phases=_phases)
+@register("warmup_stable_decay", lr=_wsd_lr, bounds=_bounds, phases=_phases, flat=_flat)
 def warmup_stable_decay(
     peak_value: Value,
+    *,
     warmup_steps: int,
     stable_steps: int,
     decay_steps: int,
@@ -114,7 +102,9 @@ def warmup_stable_decay(
 
     Examples:
       >>> import lrcurves
-      >>> s = lrcurves.warmup_stable_decay(1.0, 2, 2, 3, decay_shape="1-sqrt")
+      >>> s = lrcurves.warmup_stable_decay(
+      ...     1.0, warmup_steps=2, stable_steps=2, decay_steps=3, decay_shape="1-sqrt"
+      ... )
       >>> [round(float(v), 4) for v in lrcurves.curve(s, 9)]
       [0.0, 0.5, 1.0, 1.0, 1.0, 0.4226, 0.1835, 0.0, 0.0]
     """

@@ -34,21 +34,21 @@ def _agree(s: Schedule, n: int = 60) -> np.ndarray:
 
 
 EXAMPLES = [
-    lrcurves.warmup(lrcurves.linear(1.0, 0.0, 4), 2),
-    lrcurves.warmup(lrcurves.constant(1.0), 4, "cosine", 0.1),
-    lrcurves.warmup(lrcurves.constant(1.0), 4, "exponential", 0.1),
-    lrcurves.warmup(lrcurves.constant(1.0), 4, "log", 0.1, peak_value=0.5),
-    lrcurves.warmup(lrcurves.cyclic(0.1, 1.0, 3, base_momentum=0.8, max_momentum=0.9), 5),
-    lrcurves.cyclic(0.1, 1.0, 3, 5, "triangular2", stairs_up=2, stairs_down=3),
-    lrcurves.cyclic(0.1, 1.0, 3, mode="exp_range", gamma=0.97, base_momentum=0.8, max_momentum=0.9),
-    lrcurves.one_cycle(1.0, 50),
-    lrcurves.one_cycle(1.0, 50, 0.25, "linear", three_phase=True),
-    lrcurves.cosine_restarts(1.0, 5, 2.0, 0.1, 0.5, 2),
-    lrcurves.cosine_restarts(1.0, 5, 1.5),
-    lrcurves.cosine_restarts(1.0, 5, 1.3, 0.0, 1.0, 2, "floor"),
-    lrcurves.warmup_stable_decay(1.0, 3, 4, 5, "1-sqrt"),
-    lrcurves.warmup_stable_decay(1.0, 3, 4, 5, "exponential", 0.1, 0.01, "exponential"),
-    lrcurves.warmup_stable_decay(1.0, 0, 0, 0),
+    lrcurves.warmup(lrcurves.linear(1.0, 0.0, transition_steps=4), 2),
+    lrcurves.warmup(lrcurves.constant(1.0), 4, shape="cosine", init_value=0.1),
+    lrcurves.warmup(lrcurves.constant(1.0), 4, shape="exponential", init_value=0.1),
+    lrcurves.warmup(lrcurves.constant(1.0), 4, shape="log", init_value=0.1, peak_value=0.5),
+    lrcurves.warmup(lrcurves.cyclic(0.1, 1.0, step_size_up=3, base_momentum=0.8, max_momentum=0.9), 5),
+    lrcurves.cyclic(0.1, 1.0, step_size_up=3, step_size_down=5, mode="triangular2", stairs_up=2, stairs_down=3),
+    lrcurves.cyclic(0.1, 1.0, step_size_up=3, mode="exp_range", gamma=0.97, base_momentum=0.8, max_momentum=0.9),
+    lrcurves.one_cycle(1.0, total_steps=50),
+    lrcurves.one_cycle(1.0, total_steps=50, pct_start=0.25, anneal="linear", three_phase=True),
+    lrcurves.cosine_restarts(1.0, first_cycle_steps=5, cycle_mult=2.0, min_value=0.1, peak_decay=0.5, warmup_steps=2),
+    lrcurves.cosine_restarts(1.0, first_cycle_steps=5, cycle_mult=1.5),
+    lrcurves.cosine_restarts(1.0, first_cycle_steps=5, cycle_mult=1.3, min_value=0.0, peak_decay=1.0, warmup_steps=2, cycle_rounding="floor"),
+    lrcurves.warmup_stable_decay(1.0, warmup_steps=3, stable_steps=4, decay_steps=5, decay_shape="1-sqrt"),
+    lrcurves.warmup_stable_decay(1.0, warmup_steps=3, stable_steps=4, decay_steps=5, decay_shape="exponential", init_value=0.1, end_value=0.01, warmup_shape="exponential"),
+    lrcurves.warmup_stable_decay(1.0, warmup_steps=0, stable_steps=0, decay_steps=0),
 ]
 
 
@@ -85,33 +85,33 @@ def test_other_namespaces(s: Schedule) -> None:
 
 
 def test_warmup_golden() -> None:
-    s = lrcurves.warmup(lrcurves.linear(1.0, 0.0, 4), 2)
+    s = lrcurves.warmup(lrcurves.linear(1.0, 0.0, transition_steps=4), 2)
     assert _agree(s, 8).tolist() == [0.0, 0.5, 1.0, 0.75, 0.5, 0.25, 0.0, 0.0]
-    c = lrcurves.warmup(lrcurves.constant(1.0), 4, "cosine", 0.0)
+    c = lrcurves.warmup(lrcurves.constant(1.0), 4, shape="cosine", init_value=0.0)
     np.testing.assert_allclose(_agree(c, 6), [0.0, (1 - math.sqrt(0.5)) / 2, 0.5, (1 + math.sqrt(0.5)) / 2, 1, 1])
-    e = lrcurves.warmup(lrcurves.constant(1.0), 2, "exponential", 0.01)
+    e = lrcurves.warmup(lrcurves.constant(1.0), 2, shape="exponential", init_value=0.01)
     np.testing.assert_allclose(_agree(e, 3), [0.01, 0.1, 1.0], rtol=1e-14)
 
 
 def test_warmup_log_matches_deepspeed_vector() -> None:
     # semantics.md §6 DeepSpeed 1-2: WarmupLR(0, 1, W=4, log); value at t = k - 1
-    s = lrcurves.warmup(lrcurves.constant(1.0), 4, "log")
+    s = lrcurves.warmup(lrcurves.constant(1.0), 4, shape="log")
     v = _agree(s, 6)
     assert v[0] == 0.0 and v[1] == 0.5 and v[2] == 0.7924812503605781 and v[3] == 1.0 and v[4] == 1.0
-    s10 = lrcurves.warmup(lrcurves.constant(1.0), 10, "log")
+    s10 = lrcurves.warmup(lrcurves.constant(1.0), 10, shape="log")
     assert s10.value(9) == 0.9999999999999999 and s10.value(10) == 1.0
 
 
 def test_warmup_zero_and_full_length() -> None:
-    core = lrcurves.linear(1.0, 0.0, 4, transition_begin=1)
+    core = lrcurves.linear(1.0, 0.0, transition_steps=4, transition_begin=1)
     assert np.array_equal(lrcurves.curve(lrcurves.warmup(core, 0), 10), lrcurves.curve(core, 10))
-    s = lrcurves.warmup(lrcurves.linear(1.0, 0.0, 1), 5)  # warmup as long as the schedule
+    s = lrcurves.warmup(lrcurves.linear(1.0, 0.0, transition_steps=1), 5)  # warmup as long as the schedule
     assert _agree(s, 8).tolist() == [0.0, 0.2, 0.4, 0.6, 0.8, 1.0, 0.0, 0.0]
     assert s.phases() == (5, 6)
 
 
 def test_warmup_momentum_passes_through() -> None:
-    inner = lrcurves.cyclic(0.1, 1.0, 3, base_momentum=0.8, max_momentum=0.9)
+    inner = lrcurves.cyclic(0.1, 1.0, step_size_up=3, base_momentum=0.8, max_momentum=0.9)
     s = lrcurves.warmup(inner, 5)
     assert s.has_momentum
     m = lrcurves.curve(s, 12, momentum=True)
@@ -121,8 +121,9 @@ def test_warmup_momentum_passes_through() -> None:
 
 
 def test_warmup_array_peak() -> None:
-    s = lrcurves.warmup(lrcurves.constant(np.array([1.0, 2.0])), 2, "exponential", 0.5)
-    v = s(np.arange(4)[:, None])
+    s = lrcurves.warmup(lrcurves.constant(np.array([1.0, 2.0])), 2, shape="exponential", init_value=0.5)
+    v = s(np.arange(4))
+    assert v.shape == (4, 2) and s.param_shape == (2,)
     np.testing.assert_allclose(v[:, 0], [0.5, math.sqrt(0.5), 1, 1])
     np.testing.assert_allclose(v[:, 1], [0.5, 1.0, 2, 2])
 
@@ -131,15 +132,15 @@ def test_warmup_cosine_matches_optax_and_includes_warmup() -> None:
     optax = pytest.importorskip("optax")
     # optax's decay_steps INCLUDES the warmup, like our total_steps
     ref = optax.warmup_cosine_decay_schedule(0.1, 1.0, warmup_steps=10, decay_steps=50, end_value=0.01)
-    s = lrcurves.warmup_cosine(1.0, 10, 50, init_value=0.1, end_value=0.01)
+    s = lrcurves.warmup_cosine(peak_value=1.0, warmup_steps=10, total_steps=50, init_value=0.1, end_value=0.01)
     ours = lrcurves.curve(s, 70)
     np.testing.assert_allclose(ours, [float(ref(t)) for t in range(70)], rtol=2e-6, atol=1e-7)
     assert ours[50] == pytest.approx(0.01) and ours[49] > 0.01
-    assert s == lrcurves.warmup(lrcurves.cosine_decay(1.0, 40, 0.01), 10, "linear", 0.1)
+    assert s == lrcurves.warmup(lrcurves.cosine_decay(1.0, 40, end_value=0.01), 10, shape="linear", init_value=0.1)
 
 
 def test_warmup_linear_decay() -> None:
-    s = lrcurves.warmup_linear_decay(1.0, 2, 6, end_value=0.2)
+    s = lrcurves.warmup_linear_decay(peak_value=1.0, warmup_steps=2, total_steps=6, end_value=0.2)
     np.testing.assert_allclose(_agree(s, 8), [0, 0.5, 1, 0.8, 0.6, 0.4, 0.2, 0.2])
 
 
@@ -148,10 +149,10 @@ def test_warmup_linear_decay() -> None:
 
 
 def test_cyclic_golden_and_stairs() -> None:
-    s = lrcurves.cyclic(0.0, 1.0, 2, mode="triangular2")
+    s = lrcurves.cyclic(0.0, 1.0, step_size_up=2, mode="triangular2")
     assert _agree(s, 9).tolist() == [0.0, 0.5, 1.0, 0.5, 0.0, 0.25, 0.5, 0.25, 0.0]
     # semantics.md §6 DeepSpeed 7 (0.19.8): OneCycle(0, 1, first=4, stairs=2), k = t
-    st = lrcurves.cyclic(0.0, 1.0, 4, stairs_up=2)
+    st = lrcurves.cyclic(0.0, 1.0, step_size_up=4, stairs_up=2)
     assert _agree(st, 9)[1:].tolist() == [0, 0.5, 0.5, 1.0, 0.5, 0.5, 0.0, 0.0]
     assert s.phases() == (2, 4) and not s.has_momentum
 
@@ -187,7 +188,7 @@ def test_cyclic_parity_torch() -> None:
             opt, base, top, up, down, mode=mode, gamma=gamma, base_momentum=bm, max_momentum=mm
         )
         lrs, moms = _run_torch(opt, sch, 500, adam)
-        s = lrcurves.cyclic(base, top, up, down, mode, gamma if mode == "exp_range" else 1.0,
+        s = lrcurves.cyclic(base, top, step_size_up=up, step_size_down=down, mode=mode, gamma=gamma if mode == "exp_range" else 1.0,
                             base_momentum=bm, max_momentum=mm)
         np.testing.assert_allclose(lrcurves.curve(s, 500), lrs, rtol=1e-12, atol=1e-300)
         np.testing.assert_allclose(lrcurves.curve(s, 500, momentum=True), moms, rtol=1e-12)
@@ -199,14 +200,14 @@ def test_cyclic_parity_torch() -> None:
 
 def test_one_cycle_golden() -> None:
     # semantics.md §6 ColossalAI 6: OneCycleLR(T=10), lr 1
-    v = _agree(lrcurves.one_cycle(1.0, 10), 12)
+    v = _agree(lrcurves.one_cycle(1.0, total_steps=10), 12)
     assert v[0] == pytest.approx(0.04) and v[1] == 0.52 and v[2] == 1.0
     assert v[3] == pytest.approx(0.9504846320134737, rel=1e-15)
     assert v[9] == pytest.approx(4e-6, rel=1e-12)
 
 
 def test_one_cycle_clamps_past_end_where_torch_raises() -> None:
-    s = lrcurves.one_cycle(1.0, 10)
+    s = lrcurves.one_cycle(1.0, total_steps=10)
     assert s.value(10) == s.value(9) == s.value(10**10) == pytest.approx(4e-6)
     assert s.momentum_value(10**10) == 0.95
     opt = _torch_opt(False)
@@ -221,7 +222,7 @@ def test_one_cycle_clamps_past_end_where_torch_raises() -> None:
 
 
 def test_one_cycle_no_momentum() -> None:
-    s = lrcurves.one_cycle(1.0, 10, cycle_momentum=False)
+    s = lrcurves.one_cycle(1.0, total_steps=10, cycle_momentum=False)
     assert not s.has_momentum
     with pytest.raises(ValueError, match="momentum"):
         s.momentum(0)
@@ -246,7 +247,7 @@ def test_one_cycle_parity_torch() -> None:
             div_factor=div, final_div_factor=fdiv, base_momentum=bm, max_momentum=mm,
         )
         lrs, moms = _run_torch(opt, sch, T, adam)
-        s = lrcurves.one_cycle(0.7, T, pct, anneal, div, fdiv, three, bm, mm)
+        s = lrcurves.one_cycle(0.7, total_steps=T, pct_start=pct, anneal=anneal, div_factor=div, final_div_factor=fdiv, three_phase=three, base_momentum=bm, max_momentum=mm)
         np.testing.assert_allclose(lrcurves.curve(s, T), lrs, rtol=1e-12)
         np.testing.assert_allclose(lrcurves.curve(s, T, momentum=True), moms, rtol=1e-12)
         done += 1
@@ -261,14 +262,14 @@ def test_one_cycle_vs_optax_int_boundaries() -> None:
     optax = pytest.importorskip("optax")
     T, peak = 100, 1.0
     ref = optax.cosine_onecycle_schedule(T, peak, pct_start=0.3)
-    s = lrcurves.one_cycle(peak, T, anneal="cos", cycle_momentum=False)
+    s = lrcurves.one_cycle(peak, total_steps=T, anneal="cos", cycle_momentum=False)
     ours = lrcurves.curve(s, T)
     theirs = np.array([float(ref(t)) for t in range(T)])
     assert int(np.argmax(ours)) == 29 and int(np.argmax(theirs)) == 30
     assert ours[0] == pytest.approx(theirs[0], rel=1e-6)
     assert ours[-1] == pytest.approx(1.0 / 25 / 1e4) and theirs[-1] < 1e-3
     lin = optax.linear_onecycle_schedule(T, peak, pct_start=0.3)
-    ol = lrcurves.curve(lrcurves.one_cycle(peak, T, anneal="linear"), T)
+    ol = lrcurves.curve(lrcurves.one_cycle(peak, total_steps=T, anneal="linear"), T)
     assert int(np.argmax(ol)) == 29 and float(lin(30)) == pytest.approx(peak)
 
 
@@ -278,13 +279,13 @@ def test_one_cycle_vs_optax_int_boundaries() -> None:
 
 def test_restarts_golden_pytorch_optimizer_vectors() -> None:
     # semantics.md §6 pytorch_optimizer 4
-    s = lrcurves.cosine_restarts(1e-3, 10, 1.0, 1e-6, 1.0, 5, "floor")
+    s = lrcurves.cosine_restarts(1e-3, first_cycle_steps=10, cycle_mult=1.0, min_value=1e-6, peak_decay=1.0, warmup_steps=5, cycle_rounding="floor")
     v = _agree(s, 16)
     assert v[1] == pytest.approx(2.008e-4) and v[5] == 1e-3
     assert v[6] == pytest.approx(0.0009046039886902864, rel=1e-14)
     assert v[9] == pytest.approx(9.639601130971382e-05, rel=1e-13)
     assert v[10] == 1e-6 and v[15] == 1e-3
-    g = lrcurves.cosine_restarts(1.0, 5, 2.0, 0.0, 0.5, 0, "floor")
+    g = lrcurves.cosine_restarts(1.0, first_cycle_steps=5, cycle_mult=2.0, min_value=0.0, peak_decay=0.5, warmup_steps=0, cycle_rounding="floor")
     vg = _agree(g, 16)
     assert vg[0] == 1.0 and vg[1] == pytest.approx(0.9045084971874737)
     assert vg[5] == 0.5 and vg[15] == 0.25
@@ -298,7 +299,7 @@ def test_restarts_parity_torch() -> None:
         opt.param_groups[0]["lr"] = 0.5
         sch = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T0, mult, eta)
         lrs, _ = _run_torch(opt, sch, 500, False)
-        s = lrcurves.cosine_restarts(0.5, T0, mult, eta)
+        s = lrcurves.cosine_restarts(0.5, first_cycle_steps=T0, cycle_mult=mult, min_value=eta)
         # bit-exact in practice: same integer cycle bookkeeping, same float order
         np.testing.assert_allclose(lrcurves.curve(s, 500), lrs, rtol=1e-12, atol=1e-300)
         np.testing.assert_allclose(_scalar(s, 500), lrs, rtol=1e-12, atol=1e-300)
@@ -319,26 +320,26 @@ def test_restarts_parity_pytorch_optimizer() -> None:
             ref.append(sch.get_lr()[0])
             opt.step()
             sch.step()
-        s = lrcurves.cosine_restarts(0.3, F, mult, 1e-3, gamma, W, "floor")
+        s = lrcurves.cosine_restarts(0.3, first_cycle_steps=F, cycle_mult=mult, min_value=1e-3, peak_decay=gamma, warmup_steps=W, cycle_rounding="floor")
         np.testing.assert_allclose(lrcurves.curve(s, 300), ref, rtol=1e-12)
 
 
 def test_restarts_float_mult_exact_and_huge_steps() -> None:
-    s = lrcurves.cosine_restarts(1.0, 10, 1.5)
+    s = lrcurves.cosine_restarts(1.0, first_cycle_steps=10, cycle_mult=1.5)
     # cycle 1 starts at 10 (length 15), cycle 2 at 25 (length 22.5)
     assert s.value(10) == 1.0 and s.value(25) == 1.0
     assert s.value(24) < 0.02
     for t in (10**10, 10**15, 2**62):
         assert 0.0 <= s.value(t) <= 1.0
-    stall = lrcurves.cosine_restarts(1.0, 10, 1.05, cycle_rounding="floor")  # int(10*1.05) = 10
-    np.testing.assert_array_equal(lrcurves.curve(stall, 40), lrcurves.curve(lrcurves.cosine_restarts(1.0, 10), 40))
+    stall = lrcurves.cosine_restarts(1.0, first_cycle_steps=10, cycle_mult=1.05, cycle_rounding="floor")  # int(10*1.05) = 10
+    np.testing.assert_array_equal(lrcurves.curve(stall, 40), lrcurves.curve(lrcurves.cosine_restarts(1.0, first_cycle_steps=10), 40))
 
 
 def test_restarts_optax_sgdr() -> None:
     optax = pytest.importorskip("optax")
     kw = [{"init_value": 0.0, "peak_value": 1.0, "warmup_steps": 3, "decay_steps": 10, "end_value": 0.0}] * 3
     ref = optax.sgdr_schedule(kw)
-    s = lrcurves.cosine_restarts(1.0, 10, warmup_steps=3)
+    s = lrcurves.cosine_restarts(1.0, first_cycle_steps=10, warmup_steps=3)
     # optax's per-cycle warmup_cosine reaches 0 at the cycle end (decay over 7
     # steps, value at s = 10 never used); ours restarts at step 10 too
     np.testing.assert_allclose(lrcurves.curve(s, 30), [float(ref(t)) for t in range(30)], rtol=2e-6, atol=1e-7)
@@ -350,17 +351,17 @@ def test_restarts_optax_sgdr() -> None:
 
 def test_wsd_golden_matches_pytorch_optimizer_vectors() -> None:
     # semantics.md §6 pytorch_optimizer 5 (min_lr_ratio 0.1 only matters for cosine)
-    v = _agree(lrcurves.warmup_stable_decay(1.0, 2, 2, 3, "1-sqrt"), 9)
+    v = _agree(lrcurves.warmup_stable_decay(1.0, warmup_steps=2, stable_steps=2, decay_steps=3, decay_shape="1-sqrt"), 9)
     np.testing.assert_allclose(v[:7], [0, 0.5, 1, 1, 1, 0.42264973081037427, 0.18350341907227397], rtol=1e-15)
-    c = _agree(lrcurves.warmup_stable_decay(1.0, 2, 2, 3, "cosine", end_value=0.1), 9)
+    c = _agree(lrcurves.warmup_stable_decay(1.0, warmup_steps=2, stable_steps=2, decay_steps=3, decay_shape="cosine", end_value=0.1), 9)
     assert c[5] == pytest.approx(0.775) and c[6] == pytest.approx(0.325) and c[7] == pytest.approx(0.1)
-    lin = _agree(lrcurves.warmup_stable_decay(1.0, 2, 2, 3, "linear"), 9)
+    lin = _agree(lrcurves.warmup_stable_decay(1.0, warmup_steps=2, stable_steps=2, decay_steps=3, decay_shape="linear"), 9)
     np.testing.assert_allclose(lin[4:], [1, 2 / 3, 1 / 3, 0, 0])
-    sq = _agree(lrcurves.warmup_stable_decay(1.0, 0, 0, 2, "1-square"), 4)
+    sq = _agree(lrcurves.warmup_stable_decay(1.0, warmup_steps=0, stable_steps=0, decay_steps=2, decay_shape="1-square"), 4)
     np.testing.assert_allclose(sq, [1, 0.75, 0, 0])
-    ex = _agree(lrcurves.warmup_stable_decay(1.0, 0, 1, 2, "exponential", end_value=0.01), 5)
+    ex = _agree(lrcurves.warmup_stable_decay(1.0, warmup_steps=0, stable_steps=1, decay_steps=2, decay_shape="exponential", end_value=0.01), 5)
     np.testing.assert_allclose(ex, [1, 1, 0.1, 0.01, 0.01])
-    assert lrcurves.warmup_stable_decay(1.0, 2, 3, 4).phases() == (2, 5, 9)
+    assert lrcurves.warmup_stable_decay(1.0, warmup_steps=2, stable_steps=3, decay_steps=4).phases() == (2, 5, 9)
 
 
 def test_wsd_parity_pytorch_optimizer() -> None:
@@ -371,13 +372,13 @@ def test_wsd_parity_pytorch_optimizer() -> None:
         mr = 0.1 if shape == "cosine" else 0.0
         sch = mod.get_wsd_schedule(opt, 7, 11, 13, min_lr_ratio=mr, cooldown_type=shape)
         lrs, _ = _run_torch(opt, sch, 40, False)
-        s = lrcurves.warmup_stable_decay(1.0, 7, 11, 13, shape, end_value=mr)
+        s = lrcurves.warmup_stable_decay(1.0, warmup_steps=7, stable_steps=11, decay_steps=13, decay_shape=shape, end_value=mr)
         np.testing.assert_allclose(lrcurves.curve(s, 40), lrs, rtol=1e-12, atol=1e-15)
 
 
 def test_wsd_zero_phases() -> None:
-    assert lrcurves.curve(lrcurves.warmup_stable_decay(1.0, 0, 0, 0, end_value=0.3), 3).tolist() == [0.3] * 3
-    assert lrcurves.curve(lrcurves.warmup_stable_decay(1.0, 0, 2, 0), 3).tolist() == [1.0, 1.0, 0.0]
+    assert lrcurves.curve(lrcurves.warmup_stable_decay(1.0, warmup_steps=0, stable_steps=0, decay_steps=0, end_value=0.3), 3).tolist() == [0.3] * 3
+    assert lrcurves.curve(lrcurves.warmup_stable_decay(1.0, warmup_steps=0, stable_steps=2, decay_steps=0), 3).tolist() == [1.0, 1.0, 0.0]
 
 
 # ---------------------------------------------------------------------------
@@ -404,34 +405,34 @@ ERRORS: list[tuple[Any, dict[str, Any], type[Exception], str]] = [
     (lrcurves.warmup_linear_decay, {"peak_value": 1.0, "warmup_steps": -1, "total_steps": 5}, ValueError, "warmup_steps"),
     (lrcurves.warmup_linear_decay, {"peak_value": 1.0, "warmup_steps": 1, "total_steps": 5, "end_value": -1}, ValueError,
      "end_value"),
-    (lrcurves.cyclic, {"base_value": -1.0, "max_value": 1.0, "step_size_up": 2}, ValueError, "base_value"),
-    (lrcurves.cyclic, {"base_value": 2.0, "max_value": 1.0, "step_size_up": 2}, ValueError, "max_value"),
-    (lrcurves.cyclic, {"base_value": 0.0, "max_value": 1.0, "step_size_up": 0}, ValueError, "step_size_up"),
-    (lrcurves.cyclic, {"base_value": 0.0, "max_value": 1.0, "step_size_up": 2, "step_size_down": 0}, ValueError,
+    (lrcurves.cyclic, {"base_value": -1.0, "peak_value": 1.0, "step_size_up": 2}, ValueError, "base_value"),
+    (lrcurves.cyclic, {"base_value": 2.0, "peak_value": 1.0, "step_size_up": 2}, ValueError, "peak_value"),
+    (lrcurves.cyclic, {"base_value": 0.0, "peak_value": 1.0, "step_size_up": 0}, ValueError, "step_size_up"),
+    (lrcurves.cyclic, {"base_value": 0.0, "peak_value": 1.0, "step_size_up": 2, "step_size_down": 0}, ValueError,
      "step_size_down"),
-    (lrcurves.cyclic, {"base_value": 0.0, "max_value": 1.0, "step_size_up": 2, "mode": "sine"}, ValueError, "mode"),
-    (lrcurves.cyclic, {"base_value": 0.0, "max_value": 1.0, "step_size_up": 2, "gamma": 0.0}, ValueError, "gamma"),
-    (lrcurves.cyclic, {"base_value": 0.0, "max_value": 1.0, "step_size_up": 2, "gamma": 1.5}, ValueError, "gamma"),
-    (lrcurves.cyclic, {"base_value": 0.0, "max_value": 1.0, "step_size_up": 2, "stairs_up": -1}, ValueError, "stairs_up"),
-    (lrcurves.cyclic, {"base_value": 0.0, "max_value": 1.0, "step_size_up": 2, "stairs_down": -1}, ValueError,
+    (lrcurves.cyclic, {"base_value": 0.0, "peak_value": 1.0, "step_size_up": 2, "mode": "sine"}, ValueError, "mode"),
+    (lrcurves.cyclic, {"base_value": 0.0, "peak_value": 1.0, "step_size_up": 2, "gamma": 0.0}, ValueError, "gamma"),
+    (lrcurves.cyclic, {"base_value": 0.0, "peak_value": 1.0, "step_size_up": 2, "gamma": 1.5}, ValueError, "gamma"),
+    (lrcurves.cyclic, {"base_value": 0.0, "peak_value": 1.0, "step_size_up": 2, "stairs_up": -1}, ValueError, "stairs_up"),
+    (lrcurves.cyclic, {"base_value": 0.0, "peak_value": 1.0, "step_size_up": 2, "stairs_down": -1}, ValueError,
      "stairs_down"),
-    (lrcurves.cyclic, {"base_value": 0.0, "max_value": 1.0, "step_size_up": 2, "base_momentum": 0.8}, ValueError,
+    (lrcurves.cyclic, {"base_value": 0.0, "peak_value": 1.0, "step_size_up": 2, "base_momentum": 0.8}, ValueError,
      "max_momentum"),
-    (lrcurves.cyclic, {"base_value": 0.0, "max_value": 1.0, "step_size_up": 2, "base_momentum": 1.5, "max_momentum": 0.9},
+    (lrcurves.cyclic, {"base_value": 0.0, "peak_value": 1.0, "step_size_up": 2, "base_momentum": 1.5, "max_momentum": 0.9},
      ValueError, "base_momentum"),
-    (lrcurves.cyclic, {"base_value": 0.0, "max_value": 1.0, "step_size_up": 2, "base_momentum": 0.5, "max_momentum": "x"},
+    (lrcurves.cyclic, {"base_value": 0.0, "peak_value": 1.0, "step_size_up": 2, "base_momentum": 0.5, "max_momentum": "x"},
      TypeError, "max_momentum"),
-    (lrcurves.one_cycle, {"max_value": -1.0, "total_steps": 10}, ValueError, "max_value"),
-    (lrcurves.one_cycle, {"max_value": 1.0, "total_steps": 0}, ValueError, "total_steps"),
-    (lrcurves.one_cycle, {"max_value": 1.0, "total_steps": 10, "pct_start": 1.5}, ValueError, "pct_start"),
-    (lrcurves.one_cycle, {"max_value": 1.0, "total_steps": 10, "anneal": "exp"}, ValueError, "anneal"),
-    (lrcurves.one_cycle, {"max_value": 1.0, "total_steps": 10, "div_factor": 0.0}, ValueError, "div_factor"),
-    (lrcurves.one_cycle, {"max_value": 1.0, "total_steps": 10, "final_div_factor": -1.0}, ValueError,
+    (lrcurves.one_cycle, {"peak_value": -1.0, "total_steps": 10}, ValueError, "peak_value"),
+    (lrcurves.one_cycle, {"peak_value": 1.0, "total_steps": 0}, ValueError, "total_steps"),
+    (lrcurves.one_cycle, {"peak_value": 1.0, "total_steps": 10, "pct_start": 1.5}, ValueError, "pct_start"),
+    (lrcurves.one_cycle, {"peak_value": 1.0, "total_steps": 10, "anneal": "exp"}, ValueError, "anneal"),
+    (lrcurves.one_cycle, {"peak_value": 1.0, "total_steps": 10, "div_factor": 0.0}, ValueError, "div_factor"),
+    (lrcurves.one_cycle, {"peak_value": 1.0, "total_steps": 10, "final_div_factor": -1.0}, ValueError,
      "final_div_factor"),
-    (lrcurves.one_cycle, {"max_value": 1.0, "total_steps": 10, "three_phase": 1}, TypeError, "three_phase"),
-    (lrcurves.one_cycle, {"max_value": 1.0, "total_steps": 10, "base_momentum": 2.0}, ValueError, "base_momentum"),
-    (lrcurves.one_cycle, {"max_value": 1.0, "total_steps": 10, "max_momentum": -0.1}, ValueError, "max_momentum"),
-    (lrcurves.one_cycle, {"max_value": 1.0, "total_steps": 10, "cycle_momentum": "yes"}, TypeError, "cycle_momentum"),
+    (lrcurves.one_cycle, {"peak_value": 1.0, "total_steps": 10, "three_phase": 1}, TypeError, "three_phase"),
+    (lrcurves.one_cycle, {"peak_value": 1.0, "total_steps": 10, "base_momentum": 2.0}, ValueError, "base_momentum"),
+    (lrcurves.one_cycle, {"peak_value": 1.0, "total_steps": 10, "max_momentum": -0.1}, ValueError, "max_momentum"),
+    (lrcurves.one_cycle, {"peak_value": 1.0, "total_steps": 10, "cycle_momentum": "yes"}, TypeError, "cycle_momentum"),
     (lrcurves.cosine_restarts, {"peak_value": -1.0, "first_cycle_steps": 10}, ValueError, "peak_value"),
     (lrcurves.cosine_restarts, {"peak_value": 1.0, "first_cycle_steps": 0}, ValueError, "first_cycle_steps"),
     (lrcurves.cosine_restarts, {"peak_value": 1.0, "first_cycle_steps": 10, "cycle_mult": 0.5}, ValueError,
@@ -471,3 +472,32 @@ ERRORS: list[tuple[Any, dict[str, Any], type[Exception], str]] = [
 def test_errors_name_parameter(factory: Any, kw: dict[str, Any], exc: type[Exception], param: str) -> None:
     with pytest.raises(exc, match=param):
         factory(**kw)
+
+
+def test_old_spellings_and_keyword_only() -> None:
+    """``max_value`` (before 0.2) still reads through get/from_config; configs write ``peak_value``."""
+    new = lrcurves.cyclic(0.1, 1.0, step_size_up=3)
+    assert lrcurves.get("cyclic", base_value=0.1, max_value=1.0, step_size_up=3) == new
+    old_cfg = {"name": "cyclic", "params": {"base_value": 0.1, "max_value": 1.0, "step_size_up": 3}}
+    assert lrcurves.from_config(old_cfg) == new
+    assert "peak_value" in new.to_config()["params"] and "max_value" not in new.to_config()["params"]
+    oc = lrcurves.one_cycle(1.0, total_steps=10)
+    assert lrcurves.get("one_cycle", max_value=1.0, total_steps=10) == oc
+    assert lrcurves.from_config({"name": "one_cycle", "params": {"max_value": 1.0, "total_steps": 10}}) == oc
+    assert "peak_value" in oc.to_config()["params"]
+    with pytest.raises(ValueError, match="not both"):
+        lrcurves.get("one_cycle", max_value=1.0, peak_value=1.0, total_steps=10)
+    with pytest.raises(ValueError, match="peak_value"):
+        lrcurves.get("cyclic", base_value=2.0, max_value=1.0, step_size_up=3)
+    # positional calls past the documented leading parameters fail loudly
+    for call in (
+        lambda: lrcurves.cyclic(0.1, 1.0, 3),
+        lambda: lrcurves.one_cycle(1.0, 10),
+        lambda: lrcurves.cosine_restarts(1.0, 10),
+        lambda: lrcurves.warmup_stable_decay(1.0, 1, 2, 3),
+        lambda: lrcurves.warmup(lrcurves.constant(1.0), 2, "cosine"),
+        lambda: lrcurves.warmup_cosine(1.0, 2, 10),
+        lambda: lrcurves.warmup_linear_decay(1.0, 2, 10),
+    ):
+        with pytest.raises(TypeError, match="positional"):
+            call()

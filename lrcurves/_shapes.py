@@ -1,0 +1,343 @@
+"""Interpolation shapes: the one definition of every curve segment.
+
+Every family, warmup, WSD cooldown, one-cycle phase and restart cycle goes
+from a value ``a`` to a value ``b`` over ``length`` steps through
+:func:`interp`.  A *shape* says how: with progress :math:`u \\in [0, 1]`,
+fraction done :math:`w(u)` and fraction remaining :math:`\\bar w(u) = 1 - w(u)`,
+
+==============  =====================================  ========================
+shape           :math:`w(u)`                           used by
+==============  =====================================  ========================
+``linear``      :math:`u`                              linear, warmups, WSD,
+                                                       one-cycle, restarts
+``cosine``      :math:`(1 - \\cos \\pi u)/2`              cosine decay, warmups,
+                                                       WSD, one-cycle, SGDR
+``poly``        :math:`1 - (1 - u)^k`                  polynomial decay
+``power``       :math:`u^k`                            rising power curves
+``1-sqrt``      :math:`\\sqrt u`                        WSD cooldown
+``1-square``    :math:`u^2`                            WSD cooldown
+``rex``         :math:`1 - (1 - u)/(1 - u/2)`          REX
+``log``         :math:`\\ln(1 + uL) / \\ln L`            DeepSpeed log warmup
+``exponential`` geometric: :math:`a (b/a)^u`           warmups, WSD, range test
+==============  =====================================  ========================
+
+``cosine`` takes an exponent :math:`k` on the remaining fraction
+(:math:`\\bar w = ((1 + \\cos \\pi u)/2)^k`, optax's ``exponent``).
+
+Float order (see :func:`lrcurves._xp.reference_order`): in float64 the value
+is ``a + (b - a) * w`` (``order="ramp"``) or ``b + (a - b) * w̄``
+(``order="decay"``), the operation order of torch, optax and DeepSpeed, so
+drop-ins agree with them bit for bit or to a few ulp.  In lower precision
+it is the convex combination ``a * w̄ + b * w`` with ``u`` *and* ``1 - u``
+computed from the step (not by subtracting), and cancellation-free forms of
+``w`` and ``w̄``: every value keeps its relative accuracy, also next to an
+end value of 0.  Both agree at both ends: ``a`` at ``t <= begin``, ``b`` at
+``t >= begin + length``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from lrcurves._xp import (
+    Namespace,
+    _is_int,
+    divmod_steps,
+    minus,
+    param,
+    plus,
+    reference_order,
+    to_float,
+)
+
+__all__ = ["SHAPES", "blend", "geometric", "interp", "triangle"]
+
+SHAPES = ("linear", "cosine", "poly", "power", "1-sqrt", "1-square", "rex", "log", "exponential")
+
+
+def _weights_ref(xp: Namespace, u: Any, shape: str, k: float, length: float, done: bool) -> Any:
+    """Reference (float64) ``w`` (``done``) or ``w̄`` of progress ``u``."""
+    if shape == "linear":
+        return u if done else 1.0 - u
+    if shape == "cosine":
+        if done:
+            return (1.0 - xp.cos(math.pi * u)) / 2.0
+        c = 0.5 * (1.0 + xp.cos(math.pi * u))
+        return c if k == 1.0 else xp.pow(c, k)
+    if shape == "poly":
+        wc = xp.pow(1.0 - u, k)
+        return 1.0 - wc if done else wc
+    if shape == "power":
+        w = xp.pow(u, k)
+        return w if done else 1.0 - w
+    if shape == "1-sqrt":
+        return xp.sqrt(u) if done else 1.0 - xp.sqrt(u)
+    if shape == "1-square":
+        return u * u if done else 1.0 - u * u
+    if shape == "rex":
+        wc = (1.0 - u) / (1.0 - 0.5 * u)
+        return 1.0 - wc if done else wc
+    # log: DeepSpeed's (1 / ln L) * ln(t + 1), capped at 1 between L - 1 and L
+    w = xp.minimum((1.0 / math.log(length)) * xp.log(u * length + 1.0), 1.0)
+    return w if done else 1.0 - w
+
+
+def _one_minus_pow(xp: Namespace, x: Any, xc: Any, k: float) -> Any:
+    """``1 - xc**k`` for ``xc = 1 - x`` in ``[0, 1]``, both given accurately.
+
+    ``-expm1(k log xc)`` with ``log xc`` taken as ``log1p(-x)`` while ``x <=
+    1/2`` and as ``log(xc)`` beyond: ``log1p(-x)`` of an ``x`` rounded next to
+    1 would lose the digits of the small ``xc`` (a float32 ``poly`` decay
+    with ``power=0.5`` close to its end was 2e-6 off).  Both branches stay
+    finite; ``xc = 0`` gives exactly 1.
+    """
+    lg = xp.where(x <= 0.5, xp.log1p(-xp.minimum(x, 0.5)), xp.log(xp.where(xc > 0.0, xc, 1.0)))
+    return xp.where(xc > 0.0, -xp.expm1(k * lg), 1.0)
+
+
+def _weights_precise(xp: Namespace, u: Any, uc: Any, shape: str, k: float, length: float) -> tuple[Any, Any]:
+    """``(w, w̄)``, each accurate relative to itself (``uc = 1 - u`` given exactly)."""
+    if shape == "linear":
+        return u, uc
+    if shape == "cosine":
+        s, sc = xp.sin((0.5 * math.pi) * u), xp.sin((0.5 * math.pi) * uc)
+        if k == 1.0:
+            return s * s, sc * sc
+        # w̄ = cos²(πu/2)^k = sin²(π ū/2)^k, w = 1 - w̄
+        return _one_minus_pow(xp, s * s, sc * sc, k), xp.pow(sc * sc, k)
+    if shape == "poly":
+        return _one_minus_pow(xp, u, uc, k), xp.pow(uc, k)
+    if shape == "power":
+        return xp.pow(u, k), _one_minus_pow(xp, uc, u, k)
+    if shape == "1-sqrt":
+        r = xp.sqrt(u)
+        return r, uc / (1.0 + r)
+    if shape == "1-square":
+        return u * u, uc * (1.0 + u)
+    if shape == "rex":
+        return (0.5 * u) / (0.5 + 0.5 * uc), uc / (0.5 + 0.5 * uc)
+    # log: w̄ = 1 - ln(1 + uL) / ln L = -ln(v) / ln L with v = (1 + uL) / L;
+    # 1 - w cancels next to the end, so ln v is taken directly while v <= 1/2
+    # and as ln(1 + (1 - ūL) / L) beyond (the remaining steps ūL are exact)
+    inv = 1.0 / math.log(length)
+    w = xp.minimum(inv * xp.log1p(u * length), 1.0)
+    v = (1.0 + u * length) / length
+    lv = xp.where(v <= 0.5, xp.log(v), xp.log1p((1.0 - uc * length) / length))
+    wc = xp.where(u <= 0.0, 1.0, xp.clip(-inv * lv, 0.0, 1.0))
+    return w, wc
+
+
+def _steps_from(xp: Namespace, t: Any, tf: Any, k: int) -> Any:
+    """``t - k`` as a float, exact for integer steps (subtracted as integers)."""
+    if not _is_int(xp, t):
+        return tf - float(k)
+    return to_float(xp, minus(xp, t, k) if k >= 0 else plus(xp, t, -k))
+
+
+def _guard(xp: Namespace, tf: Any, c: float) -> Any:
+    """The constant ``c`` as an array XLA cannot fold into a neighbouring constant.
+
+    XLA's simplifier rewrites ``(x - 16.0) + 0.0017`` as ``x + (-15.9983)``,
+    rounding the sum to float32 and undoing the split above; a ``where`` on
+    ``x`` is not a constant.
+    """
+    return xp.where(tf == tf, c, 0.0)
+
+
+def interp(
+    xp: Namespace,
+    t: Any,
+    a: Any,
+    b: Any,
+    length: int,
+    shape: str = "linear",
+    *,
+    begin: int | float = 0,
+    exponent: float = 1.0,
+    order: str = "decay",
+) -> Any:
+    """From ``a`` (at ``t <= begin``) to ``b`` (at ``t >= begin + length``).
+
+    Args:
+      xp: the namespace.
+      t: steps (integer or floating array, or a Python number).
+      a: start value (number or array broadcasting against ``t``).
+      b: end value.
+      length: steps from ``a`` to ``b``, ``>= 1`` (``>= 2`` for ``"log"``).
+      shape: one of :data:`SHAPES`.
+      begin: first step of the segment.
+      exponent: :math:`k` of ``"cosine"``, ``"poly"`` and ``"power"``.
+      order: float64 operation order, ``"ramp"`` (``a + (b - a) w``, the
+        warmups' and torch's linear anneal) or ``"decay"``
+        (``b + (a - b) w̄``, the decays').
+    """
+    tf = to_float(xp, t)
+    n = float(length)
+    b0 = float(begin)
+    ref = reference_order(xp, tf)
+    if ref:
+        u = xp.clip((tf - b0 if b0 else tf) / n, 0.0, 1.0)
+        uc = None
+    else:
+        # steps done and steps left, each split at an integer so that a
+        # fractional begin or end (torch OneCycleLR's phase ends) is not
+        # rounded to float32 *before* the subtraction: t - ceil(begin) is
+        # exact, the fraction ceil(begin) - begin keeps its own digits
+        e0 = b0 + n
+        cb, fe = math.ceil(b0), math.floor(e0)
+        done = _steps_from(xp, t, tf, cb) + _guard(xp, tf, cb - b0) if cb != b0 else tf - b0
+        left = _guard(xp, tf, e0 - fe) - _steps_from(xp, t, tf, fe) if fe != e0 else e0 - tf
+        u = xp.clip(done / n, 0.0, 1.0)
+        uc = xp.clip(left / n, 0.0, 1.0)
+    if shape == "exponential":
+        # geometric; a > 0 and b > 0 are validated by the families
+        if ref:
+            return a * xp.pow(param(xp, b / a, tf), u)
+        return a * xp.exp(u * xp.log(param(xp, b / a, tf)))
+    return blend(xp, u, uc, a, b, shape, exponent=exponent, length=n, order=order)
+
+
+def blend(
+    xp: Namespace,
+    u: Any,
+    uc: Any,
+    a: Any,
+    b: Any,
+    shape: str,
+    *,
+    exponent: float = 1.0,
+    length: float = 1.0,
+    order: str = "decay",
+) -> Any:
+    """The value at progress ``u`` (remaining ``uc = 1 - u``, computed by the caller).
+
+    For callers whose segment length varies per step (SGDR cycles).  ``uc``
+    is only read in lower precision (pass ``None`` in float64).
+    """
+    rising = _rising(a, b)
+    if uc is None:
+        if order == "ramp":
+            return a + (b - a) * _weights_ref(xp, u, shape, exponent, length, True)
+        v = b + (a - b) * _weights_ref(xp, u, shape, exponent, length, False)
+        if rising is False:
+            return v  # b + (a - b) is a to within an ulp when b <= a
+        # exact start: b + (a - b) loses a when b dwarfs it (a rise from 1e-20)
+        return xp.where(u <= 0.0, a, v)
+    if rising is None or shape in ("linear", "log", "1-sqrt", "1-square", "rex"):
+        w, wc = _weights_precise(xp, u, uc, shape, exponent, length)
+        return a * wc + b * w
+    # monotone segment: only the weight that carries the accuracy is needed --
+    # the fraction left on a decay (digits next to the end), done on a rise
+    if rising:
+        return a + (b - a) * _precise_one(xp, u, uc, shape, exponent, done=True)
+    return b + (a - b) * _precise_one(xp, u, uc, shape, exponent, done=False)
+
+
+def _rising(a: Any, b: Any) -> bool | None:
+    """``True`` if ``b > a``, ``False`` if ``b <= a`` (every element), else ``None``.
+
+    A decision on *parameters* (Python numbers or stored NumPy arrays), never
+    on steps; live values (tracers, tensors) give ``None``: both weights.
+    """
+    if type(a) is float and type(b) is float:
+        return b > a
+    if isinstance(a, (int, float, np.ndarray)) and isinstance(b, (int, float, np.ndarray)):
+        if np.all(np.asarray(b) > np.asarray(a)):
+            return True
+        if np.all(np.asarray(b) <= np.asarray(a)):
+            return False
+    return None
+
+
+def _precise_one(xp: Namespace, u: Any, uc: Any, shape: str, k: float, *, done: bool) -> Any:
+    """One accurate weight of a ``cosine``/``poly``/``power`` shape: ``w`` (done) or ``w̄``."""
+    if shape == "cosine":
+        if done:
+            s = xp.sin((0.5 * math.pi) * u)
+            return s * s if k == 1.0 else _one_minus_pow(xp, s * s, 1.0 - s * s, k)
+        sc = xp.sin((0.5 * math.pi) * uc)
+        return sc * sc if k == 1.0 else xp.pow(sc * sc, k)
+    if shape == "poly":
+        return _one_minus_pow(xp, u, uc, k) if done else xp.pow(uc, k)
+    return xp.pow(u, k) if done else _one_minus_pow(xp, uc, u, k)  # power
+
+
+def geometric(xp: Namespace, base: float, e: Any) -> Any:
+    """``base ** e`` for a Python-float ``base > 0``.
+
+    float64: ``pow``, as torch and optax compute it.  Lower precision:
+    ``exp(e * log(base))`` with ``log(base)`` taken in float64, since
+    ``float32(base) ** e`` amplifies the rounding of ``base`` ``e``-fold
+    (0.1% off after a few thousand steps of ``gamma = 0.9999``).
+    """
+    if reference_order(xp, e):
+        return xp.pow(param(xp, base, e), e)
+    return xp.exp(e * math.log(base))
+
+
+_EXACT_CYCLES = 64  # cycles computed in torch's float order (float64)
+
+
+def triangle(
+    xp: Namespace, t: Any, up: int, down: int, stairs_up: int = 0, stairs_down: int = 0
+) -> tuple[Any, Any]:
+    """``(position, cycle)`` of a triangular wave: 0 at the base, 1 at the top.
+
+    The cycle and the position in it come from the exact remainder
+    ``t mod (up + down)``; the falling side is ``(L - r) / D``, well
+    conditioned however lopsided the cycle.  With stairs the position is
+    ``floor(n r / U) / n`` (rising) or ``floor(n (L - r) / D) / n``
+    (falling), floors taken exactly; a side with 0 stairs stays continuous.
+    In float64, for the first 64 cycles,
+    the continuous position uses torch ``CyclicLR``'s float operations
+    (``x = 1 + t / L - floor(1 + t / L)``), bit for bit: torch's form
+    cancels at far steps and in float32, this one does not.
+    """
+    total = up + down
+    q, r = divmod_steps(xp, t, total)
+    cycle = q + 1.0  # exact (torch computes it in Python, exactly too)
+    tf = to_float(xp, t)
+    rising = r <= float(up)
+    pos = xp.where(rising, r / float(up), (float(total) - r) / float(down))
+    if reference_order(xp, tf):
+        ratio = up / total
+        x = 1.0 + tf / total - cycle
+        # under XLA t / L may round across the cycle edge: clip to the triangle
+        pos_t = xp.clip(xp.where(rising, x / ratio, (x - 1.0) / (ratio - 1.0)), 0.0, 1.0)
+        pos = xp.where(tf < float(_EXACT_CYCLES * total), pos_t, pos)
+    # each side with stairs replaces its own continuous position (DeepSpeed
+    # OneCycle: one side may be continuous, the other stepped)
+    if stairs_up > 0:
+        k_up, _ = divmod_steps(xp, r * float(stairs_up), up)
+        pos = xp.where(rising, k_up / stairs_up, pos)
+    if stairs_down > 0:
+        k_down, _ = divmod_steps(xp, (float(total) - r) * float(stairs_down), down)
+        pos = xp.where(rising, pos, k_down / stairs_down)
+    return pos, cycle
+
+
+def triangle_complement(
+    xp: Namespace, t: Any, up: int, down: int, stairs_up: int = 0, stairs_down: int = 0
+) -> Any:
+    """``1 - position`` of :func:`triangle`, accurate relative to itself.
+
+    For lower precision: ``1 - pos`` of a position rounded next to the top
+    keeps none of its digits, so the complement is taken from the exact
+    remainder directly, ``(U - r) / U`` rising and ``(r - U) / D`` falling
+    (stairs: ``(n - k) / n``).  A momentum that falls to 0 at the top of the
+    cycle stays accurate relative to itself there.
+    """
+    total = up + down
+    _, r = divmod_steps(xp, t, total)
+    rising = r <= float(up)
+    pc = xp.where(rising, (float(up) - r) / float(up), (r - float(up)) / float(down))
+    if stairs_up > 0:
+        k_up, _ = divmod_steps(xp, r * float(stairs_up), up)
+        pc = xp.where(rising, (float(stairs_up) - k_up) / stairs_up, pc)
+    if stairs_down > 0:
+        k_down, _ = divmod_steps(xp, (float(total) - r) * float(stairs_down), down)
+        pc = xp.where(rising, pc, (float(stairs_down) - k_down) / stairs_down)
+    return pc
