@@ -8,7 +8,8 @@ rtol 1e-12); ``state_dict()``/``load_state_dict()`` resume exactly.  No
 schedule math lives here: each group's curve is the pure schedule
 ``lrcurves.compat.colossalai.schedule(<class>, base_lr=<group initial_lr>,
 ...)``, evaluated with :meth:`lrcurves.Schedule.value` at ``last_epoch``
-(``LambdaLR``/``MultiplicativeLR`` call the user's callable eagerly instead).
+(``LambdaLR``/``MultiplicativeLR`` call the user's callable eagerly instead
+and scale its multiplier with the core ``scale``).
 
 >>> import torch
 >>> from lrcurves.adapters.colossalai import CosineAnnealingWarmupLR
@@ -82,6 +83,10 @@ Each is tested in ``tests/adapters/test_colossalai.py``.
 9. ``MultiplicativeLR`` keeps its own running product starting from the
    group's lr at construction; the original multiplies whatever lr the
    optimizer holds, so external lr changes leak into it.
+10. ``LambdaLR``/``MultiplicativeLR``: a multiplier ``lr_lambda(k)`` that is
+    negative, not finite or not a real number raises ``ValueError``/
+    ``TypeError`` naming ``lr_lambda(k)`` (the original applies it, and a
+    negative LR follows).
 """
 
 from __future__ import annotations
@@ -93,7 +98,7 @@ from typing import Any
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
-from lrcurves._schedule import Schedule
+from lrcurves import Schedule
 from lrcurves.compat import colossalai as _compat
 
 __all__ = list(_compat.CLASS_NAMES)
@@ -393,10 +398,17 @@ class OneCycleLR(_CurveScheduler):
         self.total_steps = int(self._schedules[0].params["total_steps"])
         if last_epoch != -1:
             return
+        sp = self._schedules[0].params
         for g, m in zip(optimizer.param_groups, self.max_lrs, strict=True):
-            g["initial_lr"] = m / p["div_factor"]
+            g["initial_lr"], g["min_lr"] = _compat.one_cycle_group_lrs(
+                m,
+                total_steps=self.total_steps,
+                pct_start=sp["pct_start"],
+                div_factor=sp["div_factor"],
+                final_div_factor=sp["final_div_factor"],
+                three_phase=sp["three_phase"],
+            )
             g["max_lr"] = m
-            g["min_lr"] = g["initial_lr"] / p["final_div_factor"]
             if p["cycle_momentum"]:
                 if self.use_beta1:
                     g["betas"] = (p["max_momentum"], *g["betas"][1:])
@@ -573,7 +585,8 @@ class LambdaLR(_CallableScheduler):
 
     def get_lr(self) -> list[float]:  # type: ignore[override]
         k = self.last_epoch
-        return [b * f(k) for b, f in zip(self.base_lrs, self.lr_lambdas, strict=True)]
+        name = self._class_name
+        return [_compat.times_lambda(name, b, k, f(k)) for b, f in zip(self.base_lrs, self.lr_lambdas, strict=True)]
 
 
 class MultiplicativeLR(_CallableScheduler):
@@ -602,6 +615,9 @@ class MultiplicativeLR(_CallableScheduler):
     def get_lr(self) -> list[float]:  # type: ignore[override]
         k = self.last_epoch
         if k > self._running_step:
-            self._running = [v * f(k) for v, f in zip(self._running, self.lr_lambdas, strict=True)]
+            name = self._class_name
+            self._running = [
+                _compat.times_lambda(name, v, k, f(k)) for v, f in zip(self._running, self.lr_lambdas, strict=True)
+            ]
             self._running_step = k
         return list(self._running)

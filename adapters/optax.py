@@ -18,7 +18,7 @@ from typing import Any
 import jax.numpy as jnp
 import optax
 
-from lrcurves._schedule import Schedule
+from lrcurves import Schedule
 
 __all__ = ["OptaxMomentum", "OptaxSchedule", "inject", "to_optax", "to_optax_momentum"]
 
@@ -133,7 +133,7 @@ def inject(
     Examples:
       >>> import jax.numpy as jnp, optax, lrcurves
       >>> from lrcurves.adapters.optax import inject
-      >>> opt = inject(optax.adam, learning_rate=lrcurves.linear(1e-3, 0.0, 10), b1=0.9)
+      >>> opt = inject(optax.adam, learning_rate=lrcurves.linear(1e-3, 0.0, transition_steps=10), b1=0.9)
       >>> state = opt.init(jnp.zeros(2, jnp.bfloat16))
       >>> state.hyperparams["learning_rate"].dtype
       dtype('float32')

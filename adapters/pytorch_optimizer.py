@@ -27,11 +27,13 @@ Differences from the original
    ``warmup_steps + 1``, or decays "backwards" when ``t_max < warmup_steps``).
 3. ``PolyScheduler`` honours ``t_max``, which the original accepts and
    ignores: the power growth ``min + (max - min) * (s - W) ** poly_order``
-   runs up to ``s = t_max`` and the LR holds from there (the original grows
-   without bound).
+   (core ``polynomial_growth``) runs up to ``s = t_max`` and the LR holds
+   from there (the original grows without bound).
 4. Negative learning rates / step counts raise ``ValueError`` (the original
    raises ``NegativeLRError``/``NegativeStepError``, plain ``Exception``
-   subclasses; both are caught by ``except Exception``).
+   subclasses; both are caught by ``except Exception``); so does a
+   ``PolyScheduler`` with ``max_lr < min_lr`` whose curve would fall below 0
+   by ``t_max`` (the original goes negative).
 5. ``get_wsd_schedule`` raises ``ValueError`` for an unknown
    ``cooldown_type`` (the original silently uses ``min_lr_ratio`` for the
    whole decay window) and for negative step counts or ``min_lr_ratio``.
@@ -50,6 +52,11 @@ Differences from the original
 9. ``REXScheduler``, ``CosineAnnealingWarmupRestarts`` and the Base* classes
    also have ``state_dict``/``load_state_dict`` that resume exactly (the
    Base* classes and ``ProportionScheduler`` have none in the original).
+10. ``ProportionScheduler`` maps the LR with the pure form's ``remap`` and
+    raises ``ValueError`` when the LR it reads maps below 0 (extrapolating
+    past ``min_lr``, e.g. ``init_lr < min_lr`` right after construction, when
+    ``min_value`` is small); the original returns the negative value.  Its
+    values agree with the original's to rounding (1e-12), not bit for bit.
 
 The functional ``get_chebyshev_lr(lr, epoch, num_epochs, is_warmup=False)``
 that 3.x documented is provided too.
@@ -87,6 +94,7 @@ from torch.optim.lr_scheduler import (
     StepLR,
 )
 
+import lrcurves
 from lrcurves import Schedule
 from lrcurves.compat import pytorch_optimizer as _po
 from lrcurves.layerwise import no_weight_decay
@@ -337,10 +345,18 @@ class ProportionScheduler:
         self.step_t += 1
         last = getattr(self.lr_scheduler, "last_lr", None)
         lr = last[0] if last is not None else self.lr_scheduler.optimizer.param_groups[0]["lr"]
-        if self.max_lr > self.min_lr:
-            value = self.min_value + (self.max_value - self.min_value) * (lr - self.min_lr) / (self.max_lr - self.min_lr)
-        else:
-            value = self.max_value
+        # the pure form's affine map (core remap), applied to the current LR
+        try:
+            rho = _po.proportion(
+                lrcurves.constant(float(lr)), self.max_lr, self.min_lr, self.max_value, self.min_value
+            )
+        except ValueError as exc:
+            raise ValueError(
+                f"ProportionScheduler: the LR {float(lr)!r} maps outside [0, inf) with max_lr={self.max_lr!r}, "
+                f"min_lr={self.min_lr!r}, max_value={self.max_value!r}, min_value={self.min_value!r} "
+                f"(the original returns a negative value): {exc}"
+            ) from None
+        value = rho.value(0)
         self.last_lr = [value]
         return value
 
@@ -372,8 +388,7 @@ def get_chebyshev_perm_steps(num_epochs: int) -> np.ndarray:
 
 def get_chebyshev_lr(lr: float, epoch: int, num_epochs: int, is_warmup: bool = False) -> float:
     """pytorch_optimizer 3.x's functional Chebyshev LR: ``lr`` times the multiplier of ``epoch``."""
-    s = _po.chebyshev(num_epochs=num_epochs, is_warmup=is_warmup)
-    return lr * s.value(epoch)
+    return _po.chebyshev(num_epochs=num_epochs, is_warmup=is_warmup, base_lr=lr).value(epoch)
 
 
 def get_chebyshev_schedule(

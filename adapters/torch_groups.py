@@ -16,7 +16,6 @@ from typing import Any
 
 import torch
 
-from lrcurves._validate import as_value
 from lrcurves.layerwise import (
     NO_DECAY,
     default_depth,
@@ -24,6 +23,7 @@ from lrcurves.layerwise import (
     group_settings,
     layerwise_settings,
 )
+from lrcurves.validate import as_value
 
 __all__ = ["param_groups"]
 

@@ -258,6 +258,83 @@ def test_warmup_cosine_linear_long_run_matches_deepspeed() -> None:
         np.testing.assert_allclose([s.value(k) for k in ks], ref, rtol=RTOL, atol=1e-18, err_msg=str(p))
 
 
+def _distinct(n: int, draw: Any) -> list[float]:
+    out: list[float] = []
+    while len(out) < n:
+        v = draw()
+        if v not in out:
+            out.append(v)
+    return out
+
+
+def _group_block(typ: str, rng: random.Random, n: int) -> dict[str, Any]:
+    """Random params with every per-group parameter a list of ``n`` different values."""
+    if typ == "LRRangeTest":
+        return {"lr_range_test_min_lr": _distinct(n, lambda: rng.uniform(1e-5, 1e-1)),
+                "lr_range_test_step_size": rng.randint(1, 300), "lr_range_test_step_rate": rng.uniform(0.0, 5.0),
+                "lr_range_test_staircase": rng.random() < 0.5}
+    if typ == "OneCycle":
+        lo = _distinct(n, lambda: rng.uniform(1e-5, 1e-2))
+        mlo = _distinct(n, lambda: rng.uniform(0.5, 0.9))
+        return {"cycle_min_lr": lo, "cycle_max_lr": _distinct(n, lambda: max(lo) * rng.uniform(1.0, 20.0)),
+                "cycle_min_mom": mlo, "cycle_max_mom": _distinct(n, lambda: max(mlo) + rng.uniform(0.0, 0.09)),
+                "cycle_first_step_size": rng.randint(1, 300), "cycle_second_step_size": rng.choice([None, rng.randint(1, 300)]),
+                "cycle_first_stair_count": rng.choice([0, rng.randint(1, 30)]),
+                "cycle_second_stair_count": rng.choice([None, 0, rng.randint(1, 30)]),
+                "decay_step_size": rng.choice([0, rng.randint(1, 100)]), "decay_lr_rate": rng.uniform(0.0, 1.0)}
+    w = rng.randint(1, 300)
+    wt = rng.choice(["log", "linear"])
+    if typ == "WarmupCosineLR":  # no per-group parameter: the groups' own LRs differ
+        return {"total_num_steps": rng.randint(0, 900), "warmup_num_steps": w, "warmup_type": wt,
+                "warmup_min_ratio": rng.uniform(0.0, 0.5), "cos_min_ratio": rng.uniform(0.0, 0.2)}
+    p = {"warmup_min_lr": _distinct(n, lambda: rng.uniform(0.0, 1e-3)), "warmup_num_steps": w, "warmup_type": wt,
+         "warmup_max_lr": rng.choice([None, _distinct(n, lambda: rng.uniform(1e-3, 1e-1))])}
+    if typ == "WarmupDecayLR":
+        p["total_num_steps"] = rng.randint(0, 900)
+        if p["warmup_max_lr"] is None:
+            del p["warmup_max_lr"]  # WarmupDecayLR's default is 0.001, not the group LR
+    return p
+
+
+@pytest.mark.parametrize("typ", VALID_LR_SCHEDULES)
+def test_per_group_lists_pure_schedules(typ: str) -> None:
+    """schedule_from_ds/momentum_from_ds(group=g) vs DeepSpeed's get_lr()/get_mom()[g].
+
+    Every per-group parameter is a list of different values and every group
+    has its own LR, so a value taken from another group (group 0) fails.
+    """
+    torch = pytest.importorskip("torch")
+    lrs_mod = pytest.importorskip("deepspeed.runtime.lr_schedules", reason="deepspeed is not installed")
+    logging.getLogger("DeepSpeed").setLevel(logging.ERROR)
+    rng = random.Random(hash(("ds-groups", typ)) & 0xFFFF)
+    for _ in range(30):
+        n = rng.choice([2, 3])
+        base = _distinct(n, lambda: rng.uniform(1e-4, 1e-1))
+        p = _group_block(typ, rng, n)
+        opt = torch.optim.Adam([{"params": [torch.nn.Parameter(torch.zeros(1))], "lr": b} for b in base])
+        d = getattr(lrs_mod, typ)(opt, **p)
+        ks = sorted({0, 1, 2, *rng.sample(range(2000), 60)})
+        ref, mom = [], []
+        for k in ks:
+            d.last_batch_iteration = k - 1
+            ref.append([float(v) for v in d.get_lr()])
+            if typ == "OneCycle" and k:
+                mom.append([m[0] for m in d.get_mom()])
+        ref_a = np.asarray(ref)
+        for g in range(n):
+            s = schedule_from_ds(typ, p, base_lr=base, group=g)
+            np.testing.assert_allclose(s(np.asarray(ks)), ref_a[:, g], rtol=RTOL, atol=1e-300, err_msg=f"{typ} {p} {base} group {g}")
+            if typ == "OneCycle":
+                m = momentum_from_ds(typ, p, group=g)
+                assert m is not None
+                np.testing.assert_allclose(m.momentum(np.asarray(ks[1:])), np.asarray(mom)[:, g], rtol=RTOL)
+        if typ != "WarmupCosineLR":
+            assert len({tuple(c) for c in ref_a.T}) == n
+        # from_config: the first group's schedule
+        s0 = lrcurves.from_config({"type": typ, "params": p}, base_lr=base)
+        np.testing.assert_allclose(s0(np.asarray(ks)), ref_a[:, 0], rtol=RTOL, atol=1e-300)
+
+
 # --- error paths ----------------------------------------------------------
 
 

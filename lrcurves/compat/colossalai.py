@@ -2,11 +2,15 @@
 
 Framework-free translations: each ColossalAI scheduler class, for one
 parameter group with base learning rate ``base_lr``, becomes a composite of
-core schedules (``constant``, ``linear``, ``polynomial``, ``cosine_decay``,
-``exponential_decay``, ``one_cycle``, ``join``, ``repeat``, ``tabulated``)
-whose value at step ``k`` is the LR the optimizer holds after ``k`` calls of
-``step()`` (``k = 0`` right after construction).  The drop-in torch classes in
-:mod:`lrcurves.adapters.colossalai` evaluate exactly these schedules.
+core schedules (``constant``, ``warmup``, ``linear``, ``polynomial``,
+``cosine_decay``, ``multistep``, ``piecewise_constant``, ``step_decay``,
+``exponential_decay``, ``one_cycle``, ``tabulated``, ``join``, ``shift``,
+``repeat``, ``scale``, ``product``) whose value at step ``k`` is the LR the
+optimizer holds after ``k`` calls of ``step()`` (``k = 0`` right after
+construction).  This module only translates parameters and step
+conventions; every learning-rate formula is a core schedule's.  The drop-in
+torch classes in :mod:`lrcurves.adapters.colossalai` evaluate exactly these
+schedules.
 
 >>> from lrcurves.compat import colossalai as cai
 >>> s = cai.schedule("CosineAnnealingWarmupLR", base_lr=1.0, total_steps=10, warmup_steps=4)
@@ -29,8 +33,15 @@ differences from the original):
   ``k < W``: it starts at ``base / W`` and reaches ``base`` at ``k = W - 1``.
   ``LinearWarmupLR`` instead uses ``(k + 1) / (W + 1) * base``.
 * The cosine family follows torch's ``CosineAnnealingLR`` (periodic: past its
-  end it rises again) and ColossalAI's curve as it ran on torch <= 2.7: the
-  peak is held for one more step at the handover from warmup/flat to cosine.
+  end it rises again; a ``num_cycles=1`` cosine over ``2 T`` steps,
+  repeated) and ColossalAI's curve as it ran on torch <= 2.7: the peak is
+  held for one more step at the handover from warmup/flat to cosine.
+* ``MultiStepLR``/``MultiStepWarmupLR`` are core ``multistep`` over the
+  sorted milestones (a milestone at 0 is one more factor from the start;
+  ``gamma > 1`` is a product of ``1 -> gamma`` steps).
+* ``LambdaLR``/``MultiplicativeLR`` tabulate the user's multipliers (their
+  running product for ``MultiplicativeLR``) for steps ``0 .. total_steps``
+  and scale the table by ``base_lr``.
 * Parameters that are absolute learning rates (``eta_min``, ``end_lr``) are
   not scaled by ``base_lr``.
 """
@@ -47,10 +58,10 @@ from typing import Any
 import numpy as np
 
 import lrcurves
-from lrcurves._schedule import Schedule, register_config_format
-from lrcurves._validate import Value, as_bool, as_choice, as_int, as_value
+from lrcurves import Schedule, register_config_format
+from lrcurves.validate import Value, as_bool, as_choice, as_int, as_value
 
-__all__ = ["CLASS_NAMES", "IGNORED_KWARGS", "schedule", "signature"]
+__all__ = ["CLASS_NAMES", "IGNORED_KWARGS", "one_cycle_group_lrs", "schedule", "signature", "times_lambda"]
 
 #: Keyword arguments that ColossalAI's ``**kwargs`` classes accept and ignore,
 #: passed by its legacy config builder; anything else is a ``TypeError`` here.
@@ -82,32 +93,41 @@ def _join(pieces: Sequence[tuple[int, Schedule]]) -> Schedule:
 
 
 def _warmup(base: Value, w: int, denom: int) -> Schedule:
-    """``(k + 1) / denom * base`` for ``k = 0 .. w - 1`` (``w >= 1``)."""
-    if w == 1:
-        return _const(base * (1.0 / denom))
-    return lrcurves.linear(base * (1.0 / denom), base * (w / denom), transition_steps=w - 1)
+    """``(k + 1) / denom * base`` for ``k = 0 .. w - 1`` (``1 <= w <= denom``).
+
+    The core linear warmup from 0 read one step ahead: its ramp
+    ``0 + (base - 0) * ((k + 1) / denom)`` is ColossalAI's float order.
+    """
+    return lrcurves.shift(lrcurves.warmup(_const(base), denom, init_value=0.0, peak_value=base), 1)
 
 
 def _cosine(base: Value, eta: Value, t_max: int) -> Schedule:
     """torch ``CosineAnnealingLR(T_max)``: periodic, period ``2 * T_max``.
 
     ``eta + (base - eta) (1 + cos(pi k / T_max)) / 2`` for every ``k >= 0``:
-    a cosine decay, then the mirror-image cosine rise, repeated.
+    one full cosine period (``num_cycles=1``) over ``2 * T_max`` steps, repeated.
     """
-    down = lrcurves.cosine_decay(base, t_max, end_value=eta)
-    up = lrcurves.cosine_decay(eta, t_max, end_value=base)
-    return lrcurves.repeat(lrcurves.join([down, up], boundaries=[t_max]), period=2 * t_max)
+    period = 2 * t_max
+    one = lrcurves.cosine_decay(base, period, end_value=eta, num_cycles=1.0)
+    return lrcurves.repeat(one, period=period)
 
 
 def _steps(counts: Mapping[int, int], base: Value, gamma: float) -> Schedule:
-    """``base * gamma ** (number of milestones <= k)``, milestones with multiplicity."""
-    level, prev = counts.get(0, 0), 0
-    pieces: list[tuple[int, Schedule]] = []
-    for m in sorted(m for m in counts if m > 0):
-        pieces.append((m - prev, _const(base * gamma**level if level else base)))
-        level, prev = level + counts[m], m
-    pieces.append((0, _const(base * gamma**level if level else base)))
-    return _join(pieces)
+    """``base * gamma ** (number of milestones <= k)``, milestones with multiplicity.
+
+    Core ``multistep`` over the sorted milestones (repeats multiply, as in
+    torch's ``Counter``); a milestone at 0 is one more ``gamma`` factor from
+    the start.  ``gamma > 1`` (growth, which ``multistep`` does not model)
+    is the product of one step factor ``1 -> gamma`` per milestone.
+    """
+    later = sorted(m for m, c in counts.items() if m > 0 for _ in range(c))
+    at_zero = [_const(gamma)] * counts.get(0, 0)
+    if gamma <= 1.0:
+        factors = [lrcurves.multistep(base, milestones=later, decay_rate=gamma) if later else _const(base)]
+    else:
+        factors = [_const(base), *(lrcurves.piecewise_constant([1.0, gamma], boundaries=[m]) for m in later)]
+    factors += at_zero
+    return factors[0] if len(factors) == 1 else lrcurves.product(factors)
 
 
 def _milestones(name: str, milestones: Any) -> Counter[int]:
@@ -158,6 +178,16 @@ def _factor(name: str, k: int, v: Any) -> float:
     if not math.isfinite(fv) or fv < 0:
         raise ValueError(f"{name}: lr_lambda({k}) must return a finite number >= 0, got {v!r}")
     return fv
+
+
+def times_lambda(class_name: str, lr: Value, k: int, factor: Any) -> float:
+    """``lr * lr_lambda(k)`` for the eager ``LambdaLR``/``MultiplicativeLR`` drop-ins.
+
+    The core ``scale`` of the multiplier ``factor`` (checked as in the pure
+    path: a finite real number ``>= 0``), evaluated once.
+    """
+    f = _factor(class_name, k, factor)
+    return lrcurves.scale(lrcurves.constant(f), factor=lr).value(0)
 
 
 # ---------------------------------------------------------------------------
@@ -227,7 +257,7 @@ def _linear_warmup_lr(base_lr: Value, total_steps: int, warmup_steps: int = 0) -
     n = "LinearWarmupLR"
     b, t = _base(n, base_lr), _total(n, total_steps)
     w = _warm_steps(n, warmup_steps, t)
-    decay = lrcurves.linear(b, 0.0 * b, transition_steps=t - w)  # clamped at 0 past total
+    decay = lrcurves.linear(b, 0.0, transition_steps=t - w)  # clamped at 0 past total
     return _join([(w, _warmup(b, w, w + 1) if w else _const(b)), (0, decay)])
 
 
@@ -293,7 +323,7 @@ def _one_cycle_lr(
     three = as_bool(n, "three_phase", three_phase)
     _one_cycle_phases(total, pct, three)
     return lrcurves.one_cycle(
-        max_value=b,
+        peak_value=b,
         total_steps=total,
         pct_start=pct,
         anneal=as_choice(n, "anneal_strategy", anneal_strategy, ("cos", "linear")),
@@ -306,6 +336,30 @@ def _one_cycle_lr(
         max_momentum=as_value(n, "max_momentum", max_momentum, min=0.0, max=1.0, allow_array=False),
         cycle_momentum=as_bool(n, "cycle_momentum", cycle_momentum),
     )
+
+
+def one_cycle_group_lrs(
+    max_lr: float,
+    *,
+    total_steps: int,
+    pct_start: float = 0.3,
+    div_factor: float = 25.0,
+    final_div_factor: float = 10000.0,
+    three_phase: bool = False,
+) -> tuple[float, float]:
+    """torch ``OneCycleLR``'s group keys ``(initial_lr, min_lr)`` for a group peaking at ``max_lr``.
+
+    They are the one-cycle curve's start and end values, read from core
+    ``one_cycle`` schedules where they are exact: step 0 of a curve whose
+    first phase starts there (``pct_start=1``), and the last step of the
+    cosine-annealed curve (its final phase ends exactly on the minimum).
+    """
+    kw = {"div_factor": div_factor, "final_div_factor": final_div_factor}
+    start = lrcurves.one_cycle(max_lr, total_steps=total_steps, pct_start=1.0, **kw)
+    end = lrcurves.one_cycle(
+        max_lr, total_steps=total_steps, pct_start=pct_start, anneal="cos", three_phase=three_phase, **kw
+    )
+    return start.value(0), end.value(total_steps - 1)
 
 
 def _one_cycle_phases(total: int, pct: float, three: bool) -> None:
@@ -380,7 +434,9 @@ def _lambda_lr(base_lr: Value, total_steps: int, lr_lambda: Callable[[int], floa
     n = "LambdaLR"
     b, t = _base(n, base_lr), _total(n, total_steps, min=0)
     fn = _callable(n, lr_lambda)
-    return lrcurves.tabulated([b * _factor(n, k, fn(k)) for k in range(t + 1)])
+    factors = [_factor(n, k, fn(k)) for k in range(t + 1)]
+    # torch's base_lr * lr_lambda(k): the core scale of the multiplier table
+    return lrcurves.scale(lrcurves.tabulated(factors), factor=b)
 
 
 def _multiplicative_lr(
@@ -389,10 +445,12 @@ def _multiplicative_lr(
     n = "MultiplicativeLR"
     b, t = _base(n, base_lr), _total(n, total_steps, min=0)
     fn = _callable(n, lr_lambda)
-    vals = [b]
+    # the running product of the multipliers (torch multiplies the LR step by
+    # step; the same product, rounded in another order, to a few ulp)
+    running = [1.0]
     for k in range(1, t + 1):
-        vals.append(vals[-1] * _factor(n, k, fn(k)))
-    return lrcurves.tabulated(vals)
+        running.append(running[-1] * _factor(n, k, fn(k)))
+    return lrcurves.scale(lrcurves.tabulated(running), factor=b)
 
 
 def _step_lr(base_lr: Value, total_steps: int, step_size: int = 1, gamma: float = 0.1) -> Schedule:
@@ -417,13 +475,14 @@ def _geometric(b: Value, g: float, period: int) -> Schedule:
     if g == 1.0:
         return _const(b)
     if g == 0.0:
-        return _join([(period, _const(b)), (0, _const(0.0 * b))])
+        return lrcurves.step_decay(b, step_size=period, decay_rate=0.0)
     staircase = period > 1
     if g > 1.0:
+        cap = np.maximum(b, GROWTH_CAP) if isinstance(b, np.ndarray) else max(b, GROWTH_CAP)
         return lrcurves.exponential_decay(
-            b, g, period, staircase=staircase, end_value=np.maximum(b, GROWTH_CAP) if isinstance(b, np.ndarray) else max(b, GROWTH_CAP)
+            b, decay_rate=g, transition_steps=period, staircase=staircase, end_value=cap
         )
-    return lrcurves.exponential_decay(b, g, period, staircase=staircase)
+    return lrcurves.exponential_decay(b, decay_rate=g, transition_steps=period, staircase=staircase)
 
 
 _BUILDERS: dict[str, Callable[..., Schedule]] = {

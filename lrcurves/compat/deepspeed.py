@@ -6,7 +6,8 @@ configures ``LRRangeTest``, ``OneCycle``, ``WarmupLR``, ``WarmupDecayLR`` and
 block of a ds_config.  This module translates such a block into a core
 :class:`~lrcurves.Schedule` built from core pieces (``constant``, ``warmup``,
 ``linear``, ``cosine_decay``, ``cyclic``, ``inverse_time``,
-``linear_range_test``, ``join``, ``shift``, ``remap``, ``with_momentum``);
+``linear_range_test``, ``join``, ``shift``, ``scale``, ``remap``,
+``with_momentum``);
 it holds no schedule math of its own, and its configs stay small however
 long the run is.
 
@@ -16,8 +17,9 @@ DeepSpeed's optimizer holds after ``k`` calls of ``scheduler.step()``
 ``last_batch_iteration = k - 1``), i.e. the LR used by optimizer update
 ``k + 1``: exactly lrcurves' own step convention.
 
-Importing :mod:`lrcurves` registers a :func:`lrcurves.from_config` format,
-so ``lrcurves.from_config(block)``, ``lrcurves.from_config(ds_config)`` and
+The :func:`lrcurves.from_config` format is registered through the
+``lrcurves.config_formats`` entry point (imported on first use), so
+``lrcurves.from_config(block)``, ``lrcurves.from_config(ds_config)`` and
 ``lrcurves.from_config("ds_config.json")`` all work; pass ``base_lr=`` for
 schedules that scale the optimizer's LR (``WarmupLR`` without
 ``warmup_max_lr``, ``WarmupCosineLR``).
@@ -35,8 +37,8 @@ import inspect
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from lrcurves._schedule import Schedule, register_config_format
-from lrcurves._validate import as_bool, as_int, as_value
+from lrcurves import Schedule, register_config_format
+from lrcurves.validate import as_bool, as_int, as_value
 
 __all__ = [
     "DEFAULTS",
@@ -244,7 +246,7 @@ def schedule_from_ds(
         size = _int(t, "lr_range_test_step_size", p["lr_range_test_step_size"], 1)
         rate = _val(t, "lr_range_test_step_rate", p["lr_range_test_step_rate"])
         stair = as_bool(t, "lr_range_test_staircase", p["lr_range_test_staircase"])
-        return S.linear_range_test(lo, size, step_rate=rate, staircase=stair)
+        return S.linear_range_test(lo, step_size=size, step_rate=rate, staircase=stair)
 
     if t in ("WarmupLR", "WarmupDecayLR"):
         w = _warmup_steps(t, p["warmup_num_steps"])
@@ -258,7 +260,7 @@ def schedule_from_ds(
             after = S.constant(hi)
         else:
             total = _int(t, "total_num_steps", p["total_num_steps"], 0)
-            after = S.linear(hi, lo, total - w) if total > w else S.constant(lo)
+            after = S.linear(hi, lo, transition_steps=total - w) if total > w else S.constant(lo)
         ramp = S.warmup(after, w, shape=shape, init_value=lo, peak_value=hi)
         return C.join([S.constant(lo), ramp], boundaries=[1])
 
@@ -270,19 +272,20 @@ def schedule_from_ds(
         wmr = _val(t, "warmup_min_ratio", p["warmup_min_ratio"])
         cmr = _val(t, "cos_min_ratio", p["cos_min_ratio"])
         d = max(1, total - w)
+        # The ratio curve, then DeepSpeed's org_lr * ratio (core scale).
         # DeepSpeed's cosine progress after warmup is (t - W + 1) / d: one step
         # ahead of a cosine that starts at the handover.
-        cos = S.cosine_decay(org, d, end_value=cmr * org)
+        cos = S.cosine_decay(1.0, d, end_value=cmr)
         if shape == "log":
             # log warmup ends at ratio 1 (to an ulp) at step k = W, which is
             # exactly the cosine at progress 0: start the cosine there.
-            return C.join(
-                [S.constant(0.0), _log_ramp(S, w, wmr * org, org), cos], boundaries=[1, w]
-            )
-        # linear warmup never reaches 1; the cosine after it starts at progress
-        # 1/d (DeepSpeed's "+ 1"): the core cosine shifted one step ahead.
-        ramp = S.warmup(C.shift(cos, 1), w, shape="linear", init_value=wmr * org, peak_value=org)
-        return C.join([S.constant(0.0), ramp], boundaries=[1])
+            ratio = C.join([S.constant(0.0), _log_ramp(S, w, wmr, 1.0), cos], boundaries=[1, w])
+        else:
+            # linear warmup never reaches 1; the cosine after it starts at
+            # progress 1/d (DeepSpeed's "+ 1"): the core cosine shifted one step ahead.
+            ramp = S.warmup(C.shift(cos, 1), w, shape="linear", init_value=wmr, peak_value=1.0)
+            ratio = C.join([S.constant(0.0), ramp], boundaries=[1])
+        return C.scale(ratio, factor=org)
 
     # OneCycle
     lo = _val(t, "cycle_min_lr", pv("cycle_min_lr"))
@@ -292,9 +295,9 @@ def schedule_from_ds(
     dsize = _int(t, "decay_step_size", p["decay_step_size"], 0)
     q = cyc.params
     lr_cyc = S.cyclic(
-        lo, hi, q["step_size_up"], q["step_size_down"], stairs_up=q["stairs_up"], stairs_down=q["stairs_down"]
+        lo, hi, step_size_up=q["step_size_up"], step_size_down=q["step_size_down"], stairs_up=q["stairs_up"], stairs_down=q["stairs_down"]
     )
-    decay = S.constant(lo) if dsize == 0 or rate == 0.0 else S.inverse_time(lo, rate, dsize)
+    decay = S.constant(lo) if dsize == 0 or rate == 0.0 else S.inverse_time(lo, decay_rate=rate, decay_steps=dsize)
     lr = C.join([lr_cyc, decay], boundaries=[total])
     if not as_bool(t, "momentum", momentum) or not as_bool(t, "cycle_momentum", p["cycle_momentum"]):
         return lr
@@ -317,9 +320,9 @@ def _mom_cycle(S: Any, C: Any, cyc: Schedule) -> Schedule:
     """
     q = cyc.params
     unit = S.cyclic(
-        0.0, 1.0, q["step_size_up"], q["step_size_down"], stairs_up=q["stairs_up"], stairs_down=q["stairs_down"]
+        0.0, 1.0, step_size_up=q["step_size_up"], step_size_down=q["step_size_down"], stairs_up=q["stairs_up"], stairs_down=q["stairs_down"]
     )
-    return C.remap(unit, 0.0, 1.0, out_min=q["max_momentum"], out_max=q["base_momentum"])
+    return C.remap(unit, in_min=0.0, in_max=1.0, out_min=q["max_momentum"], out_max=q["base_momentum"])
 
 
 def _check_mom_decay(t: str, p: Mapping[str, Any]) -> None:
@@ -359,7 +362,7 @@ def _cycle(S: Any, t: str, p: Mapping[str, Any], lo: float, hi: float, g: int) -
     mlo = _val(t, "cycle_min_mom", _pick(t, "cycle_min_mom", p["cycle_min_mom"], g), max=1.0)
     mhi = _val(t, "cycle_max_mom", _pick(t, "cycle_max_mom", p["cycle_max_mom"], g), max=1.0)
     cyc = S.cyclic(
-        lo, hi, first, second, stairs_up=n1, stairs_down=n2, base_momentum=mlo, max_momentum=mhi
+        lo, hi, step_size_up=first, step_size_down=second, stairs_up=n1, stairs_down=n2, base_momentum=mlo, max_momentum=mhi
     )
     return cyc, first + second
 
@@ -395,7 +398,7 @@ def momentum_from_ds(
     cyc, total = _cycle(S, t, p, lo, hi, g)
     _check_mom_decay(t, p)
     mhi = cyc.params["max_momentum"]
-    hold = S.cyclic(lo, lo, 1, base_momentum=mhi, max_momentum=mhi)
+    hold = S.cyclic(lo, lo, step_size_up=1, base_momentum=mhi, max_momentum=mhi)
     return C.join([cyc, hold], boundaries=[total])
 
 
@@ -415,9 +418,9 @@ def _detect(d: Mapping[str, Any]) -> bool:
             return True
         # an unknown type: claim it (to list DeepSpeed's valid names) only
         # when no other registered foreign format recognises the dict
-        from lrcurves import _schedule
+        import lrcurves
 
-        return not any(det(d) for det, _ in _schedule._CONFIG_FORMATS if det is not _detect)
+        return not any(det(d) for det, _ in lrcurves.config_formats() if det is not _detect)
     return isinstance(d.get("scheduler"), Mapping)
 
 

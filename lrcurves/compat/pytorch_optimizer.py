@@ -4,17 +4,17 @@ Framework-free: every function here returns a :class:`lrcurves.Schedule`
 whose value at step ``k`` is the learning rate the optimizer holds after
 ``k`` calls of the original scheduler's ``step()`` (``k = 0`` right after
 construction).  The curves are composed from core pieces (``join``,
-``shift``, ``linear``, ``cosine_decay``, ``rex``, ``cosine_restarts``,
-``warmup_stable_decay``, ``repeat``, ``remap``); nothing new is registered.
-REX and the first cycle of ``CosineAnnealingWarmupRestarts`` with no warmup
-(a curve advanced by one step after a forced first value) are
-``join([constant(first), shift(curve, 1)], [1])``, so their configs stay
-small for any run length.  Two finite windows remain ``tabulated`` because
-no core piece has the shape: ``PolyScheduler``'s growth
-``(s - W) ** poly_order`` for powers other than 0.5, 1 and 2 (a table of
-``t_max - W + 1`` values), and the WSD cosine cooldown when
-``num_decay_steps / (2 |num_cycles|)`` is not a whole number of steps (a
-table of ``num_decay_steps`` values).
+``shift``, ``linear``, ``warmup``, ``cosine_decay`` -- with ``num_cycles``
+for WSD's cosine cooldown and, repeated, for torch's periodic cosine --,
+``polynomial_growth``, ``rex``, ``cosine_restarts``, ``warmup_stable_decay``,
+``chebyshev``, ``repeat``, ``scale``, ``remap``); nothing here computes a
+learning rate, and no config holds a table.  REX and the first cycle of
+``CosineAnnealingWarmupRestarts`` with no warmup (a curve advanced by one
+step after a forced first value) are ``join([constant(first),
+shift(curve, 1)], [1])``, so their configs stay small for any run length.
+The LambdaLR-based schedules (WSD, Chebyshev) are multipliers; ``base_lr``
+scales them with the core ``scale`` (Chebyshev: the core family's
+``base_value``).
 
 The drop-in torch classes live in :mod:`lrcurves.adapters.pytorch_optimizer`;
 they translate parameters and the step convention only.
@@ -34,8 +34,8 @@ from typing import Any
 import numpy as np
 
 import lrcurves
-from lrcurves._schedule import Schedule, register_config_format
-from lrcurves._validate import as_bool, as_choice, as_int, as_value
+from lrcurves import Schedule, register_config_format
+from lrcurves.validate import as_bool, as_choice, as_int, as_value
 
 __all__ = [
     "COOLDOWN_TYPES",
@@ -107,9 +107,8 @@ def _need_decay(cls: str, t_max: int, w: int) -> None:
 
 def _cosine_wave(hi: float, lo: float, half_period: int) -> Schedule:
     """``hi -> lo`` by cosine over ``half_period`` steps, back up, forever (period 2*half_period)."""
-    down = lrcurves.cosine_decay(hi, half_period, end_value=lo)
-    up = lrcurves.cosine_decay(lo, half_period, end_value=hi)
-    return lrcurves.repeat(lrcurves.join([down, up], boundaries=[half_period]), 2 * half_period)
+    period = 2 * half_period
+    return lrcurves.repeat(lrcurves.cosine_decay(hi, period, end_value=lo, num_cycles=1.0), period)
 
 
 # ---------------------------------------------------------------------------
@@ -135,10 +134,8 @@ def poly(t_max: int, max_lr: float, min_lr: float = 0.0, init_lr: float = 0.0, w
     """``PolyScheduler``: linear warmup, then min + (max - min) * (s - W) ** poly_order up to t_max, held after.
 
     The original ignores ``t_max`` and grows without bound; here the growth
-    is honoured up to ``s = t_max`` and the value holds from there on.
-    ``poly_order`` 0.5, 1 and 2 are closed forms (a ``1-sqrt``/``1-square``
-    WSD decay or a linear ramp run *upwards*); other powers have no core
-    shape, so their growth window is a table of ``t_max - W + 1`` values.
+    is honoured up to ``s = t_max`` and the value holds from there on (core
+    ``polynomial_growth``, any ``poly_order``).
     """
     tm, mx, mn, il, w = _base_validate("PolyScheduler", t_max, max_lr, min_lr, init_lr, warmup_steps)
     po = float(as_value(_where("PolyScheduler"), "poly_order", poly_order, min=0.0, min_open=True, allow_array=False))
@@ -147,17 +144,10 @@ def poly(t_max: int, max_lr: float, min_lr: float = 0.0, init_lr: float = 0.0, w
 
 def _poly_growth(mx: float, mn: float, n: int, po: float) -> Schedule:
     """``mx`` at ``j = 0`` (as at ``j = 1``), then ``mn + (mx - mn) * j ** po`` up to ``j = n``, held."""
-    top = mn + (mx - mn) * float(n) ** po
-    if po == 1.0:
-        grow = lrcurves.linear(mn, top, transition_steps=n)
-    elif po in (0.5, 2.0):
-        shape = "1-sqrt" if po == 0.5 else "1-square"
-        # peak - (peak - end) * u ** po with peak = mn, end = top: mn + (mx - mn) * j ** po
-        grow = lrcurves.warmup_stable_decay(mn, 0, 0, n, decay_shape=shape, init_value=mn, end_value=top)
-    else:
-        x = np.arange(n + 1, dtype=np.float64)
-        x[0] = 1.0  # s = W gives max_lr, as does s = W + 1
-        return lrcurves.tabulated((mn + (mx - mn) * x**po).tolist())
+    try:
+        grow = lrcurves.polynomial_growth(mn, mx, power=po, transition_steps=n)
+    except ValueError as exc:
+        raise ValueError(f"{_where('PolyScheduler')}: {exc}") from None
     return _after_one(lrcurves.shift(grow, 1), mx)
 
 
@@ -173,7 +163,7 @@ def rex(total_steps: int, max_lr: float = 1.0, min_lr: float = 0.0) -> Schedule:
     if n <= 1:
         return lrcurves.constant(mn)
     # value after k >= 1 steps is core rex(k); the constructor's min_lr at k = 0
-    return _after_one(lrcurves.shift(lrcurves.rex(mx, n, end_value=mn), 1), mn)
+    return _after_one(lrcurves.shift(lrcurves.rex(mx, decay_steps=n, end_value=mn), 1), mn)
 
 
 def cosine_annealing_with_warmup(
@@ -218,77 +208,72 @@ def _cawr_raw(first_cycle_steps: int, cycle_mult: float, max_lr: float, min_lr: 
 # Chebyshev
 
 
-def _chebyshev_nodes(n: int, small_m: float = 0.05, big_m: float = 1.0) -> np.ndarray:
-    c, r = (big_m + small_m) / 2.0, (big_m - small_m) / 2.0
-    return 1.0 / (c - r * np.cos((np.arange(n) + 0.5) * np.pi / n))
-
-
-def _chebyshev_permutation(n: int) -> np.ndarray:
-    perm = np.array([0])
+def _chebyshev_permutation(n: int) -> list[int]:
+    """pytorch_optimizer's ``get_chebyshev_permutation``: length the first power of two >= n (at least 1)."""
+    perm = [0]
     while len(perm) < n:
-        perm = np.stack([perm, 2 * len(perm) - 1 - perm], axis=1).reshape(-1)
+        m = 2 * len(perm) - 1
+        perm = [x for i in perm for x in (i, m - i)]
     return perm
+
+
+def _perm_order(n: int) -> tuple[int, ...]:
+    """Node indices of ``get_chebyshev_perm_steps(n)``: the permutation of ``n - 2``, entries < n."""
+    return tuple(i for i in _chebyshev_permutation(n - 2) if i < n)
 
 
 def chebyshev_perm_steps(num_epochs: int) -> np.ndarray:
     """pytorch_optimizer 4.1.0's ``get_chebyshev_perm_steps``: nodes in fractal order (note the N - 2)."""
     n = as_int(_where("get_chebyshev_perm_steps"), "num_epochs", num_epochs, min=1)
-    steps = _chebyshev_nodes(n)
-    perm = _chebyshev_permutation(n - 2)
-    return steps[perm[perm < n]]
+    order = _perm_order(n)
+    s = lrcurves.chebyshev(1.0, n, order=order)
+    return np.asarray(s(np.arange(len(order))), dtype=np.float64)
 
 
 def _chebyshev_power(num_epochs: int) -> int:
     return 2 ** (int(math.log2(num_epochs - 1)) + 1) if num_epochs > 1 else 1
 
 
+def _epoch_order(num_epochs: int) -> tuple[int, tuple[int, ...]]:
+    """``(P, node index per epoch)``: epoch e uses entry ``clip(e - 2, 0, len - 1)``, so the first three times."""
+    p = _chebyshev_power(num_epochs)
+    order = _perm_order(p)
+    return p, (order[0], order[0], *order)
+
+
 def chebyshev_multipliers(num_epochs: int) -> tuple[float, ...]:
     """The multiplier table: index ``epoch`` (clamped at the end) gives ``get_chebyshev_lr_lambda``."""
     n = as_int(_where("get_chebyshev_schedule"), "num_epochs", num_epochs, min=1)
-    seq = chebyshev_perm_steps(_chebyshev_power(n))
-    # epoch e uses seq[clip(e - 2, 0, len - 1)]: the first node three times
-    return (float(seq[0]), float(seq[0]), *map(float, seq))
+    p, order = _epoch_order(n)
+    s = lrcurves.chebyshev(1.0, p, order=order)
+    return tuple(float(v) for v in s(np.arange(len(order))))
 
 
 def chebyshev(num_epochs: int, is_warmup: bool = False, base_lr: float = 1.0) -> Schedule:
-    """``get_chebyshev_schedule``: base_lr times the fractal Chebyshev multiplier of epoch k."""
+    """``get_chebyshev_schedule``: base_lr times the fractal Chebyshev multiplier of epoch k (core ``chebyshev``)."""
     cls = "get_chebyshev_schedule"
     warm = as_bool(_where(cls), "is_warmup", is_warmup)
     b = _lr(cls, "base_lr", base_lr)
+    n = as_int(_where(cls), "num_epochs", num_epochs, min=1)
     if warm:
-        as_int(_where(cls), "num_epochs", num_epochs, min=1)
-        table: tuple[float, ...] = (1.0,)
-    else:
-        table = chebyshev_multipliers(num_epochs)
-    vals = [b * v for v in table]
-    return lrcurves.tabulated(vals) if len(vals) > 1 else lrcurves.constant(vals[0])
+        return lrcurves.constant(b)
+    p, order = _epoch_order(n)
+    return lrcurves.chebyshev(b, p, order=order)
 
 
 # ---------------------------------------------------------------------------
 # warmup-stable-decay
 
 
-def _wsd_decay(kind: str, d: int, mr: float, num_cycles: float, b: float) -> Schedule:
-    """The decay window (``d >= 1`` steps) of the multiplier, times ``b``."""
+def _wsd_decay(kind: str, d: int, mr: float, num_cycles: float) -> Schedule:
+    """The decay window (``d >= 1`` steps) of the multiplier."""
     if kind == "linear":
-        return lrcurves.linear(b, 0.0, transition_steps=d)
+        return lrcurves.linear(1.0, 0.0, transition_steps=d)
     if kind in ("1-sqrt", "1-square"):
         # falls towards 0 (not min_lr_ratio), as the original
-        return lrcurves.warmup_stable_decay(b, 0, 0, d, decay_shape=kind, init_value=b, end_value=0.0)
+        return lrcurves.warmup_stable_decay(1.0, warmup_steps=0, stable_steps=0, decay_steps=d, decay_shape=kind, init_value=1.0, end_value=0.0)
     # cosine: mr + (1 - mr) * (1 + cos(2 pi nc p)) / 2 with p = j / d
-    if num_cycles == 0.5:
-        return lrcurves.cosine_decay(b, d, end_value=b * mr)
-    if num_cycles == 0.0:
-        return lrcurves.constant(b)
-    # cos(2 pi nc j / d) = cos(pi j / h): a cosine wave of half period h = d / (2 |nc|)
-    h = d / (2.0 * abs(num_cycles))
-    if h >= 1.0 and abs(h - round(h)) <= 1e-9 * h:
-        return _cosine_wave(b, b * mr, round(h))
-    # no core piece has a fractional half period: the window (d values) is a
-    # table of the wave of half period d at the fractional steps 2 |nc| j
-    wave = _cosine_wave(b, b * mr, d)
-    vals = np.asarray(wave(np.arange(d, dtype=np.float64) * (2.0 * abs(num_cycles))), dtype=np.float64)
-    return lrcurves.tabulated(vals.tolist()) if d > 1 else lrcurves.constant(float(vals[0]))
+    return lrcurves.cosine_decay(1.0, d, end_value=mr, num_cycles=num_cycles)
 
 
 def warmup_stable_decay(
@@ -313,20 +298,23 @@ def warmup_stable_decay(
     edges: list[int] = []
     at = 0
     if w > 0:
-        pieces.append(lrcurves.linear(0.0, b, transition_steps=w))
+        # k / W: the core ramp 0 + (1 - 0) * (k / W)
+        pieces.append(lrcurves.warmup(lrcurves.constant(1.0), w, init_value=0.0, peak_value=1.0))
         edges.append(at)
         at += w
     if s > 0:
-        pieces.append(lrcurves.constant(b))
+        pieces.append(lrcurves.constant(1.0))
         edges.append(at)
         at += s
     if d > 0:
-        pieces.append(_wsd_decay(kind, d, mr, nc, b))
+        pieces.append(_wsd_decay(kind, d, mr, nc))
         edges.append(at)
         at += d
-    pieces.append(lrcurves.constant(b * mr))
+    pieces.append(lrcurves.constant(mr))
     edges.append(at)
-    return pieces[0] if len(pieces) == 1 else lrcurves.join(pieces, boundaries=edges[1:])
+    mult = pieces[0] if len(pieces) == 1 else lrcurves.join(pieces, boundaries=edges[1:])
+    # LambdaLR's base_lr * multiplier
+    return mult if b == 1.0 else lrcurves.scale(mult, factor=b)
 
 
 # ---------------------------------------------------------------------------

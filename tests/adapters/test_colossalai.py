@@ -187,18 +187,49 @@ def gen(name: str, rng: random.Random) -> tuple[dict[str, Any], int]:
     raise AssertionError(name)
 
 
+_KEEP = {"total_steps", "milestones", "lr_lambda"}
+
+
+def gen_defaults(name: str, rng: random.Random) -> tuple[dict[str, Any], int]:
+    """:func:`gen`, with each optional argument left out 30% of the time.
+
+    Both sides then use their own defaults, so a default that differs from
+    ColossalAI's fails the comparison.
+    """
+    kw, n = gen(name, rng)
+    dropped = {k: v for k, v in kw.items() if k not in _KEEP and rng.random() < 0.3}
+    out = {k: v for k, v in kw.items() if k not in dropped}
+    if name == "OneCycleLR":
+        try:
+            compat._one_cycle_phases(out["total_steps"], float(out.get("pct_start", 0.3)), False)
+        except ValueError:
+            out["pct_start"] = kw["pct_start"]
+    return out, n
+
+
+def _lrs_distinct(rng: random.Random) -> list[float]:
+    out: list[float] = []
+    for _ in range(rng.choice((1, 1, 2, 3))):
+        v = 10 ** rng.uniform(-4, 0)
+        if v not in out:
+            out.append(v)
+    return out
+
+
 # ---------------------------------------------------------------------------
 # side by side with the real package
 
 
 @pytest.mark.parametrize("name", compat.CLASS_NAMES)
 def test_parity_random(name: str) -> None:
+    """The real package's LRs vs the drop-in (half the sets) and, for every
+    set and group, the pure schedule and ``from_config`` directly."""
     real = _real(torch27=True)
     rng = random.Random(hash(name) % 10**6)
     n_sets = SETS if name not in ("LambdaLR", "MultiplicativeLR") else max(4, SETS // 5)
     for i in range(n_sets):
-        kw, n = gen(name, rng)
-        lrs = _lrs(rng)
+        kw, n = gen_defaults(name, rng)
+        lrs = _lrs_distinct(rng)
         kind = rng.choice(("sgd", "adam"))
         mom = name == "OneCycleLR"
         upto = kw["total_steps"] + 1 if name in PERIODIC else None
@@ -209,7 +240,7 @@ def test_parity_random(name: str) -> None:
             what = f"{name} {kw} lrs={lrs} set {i}"
             scale = max([*lrs, kw.get("eta_min", 0.0), kw.get("end_lr", 0.0)])
             close(got, want, scale, what, upto)
-            if mom and kw["cycle_momentum"]:
+            if mom and kw.get("cycle_momentum", True):
                 close(got_m, want_m, 1.0, what + " momentum")
         if name in ("LambdaLR", "MultiplicativeLR"):
             continue
@@ -218,6 +249,11 @@ def test_parity_random(name: str) -> None:
             curve = lrcurves.curve(s, n)
             scale = max(lr, kw.get("eta_min", 0.0), kw.get("end_lr", 0.0))
             close(curve, want[:, g], scale, f"pure {name} {kw} lr={lr}", upto)
+            fc = lrcurves.from_config({"colossalai": name, "params": kw}, base_lr=lr)
+            assert fc == s
+            close(fc(np.arange(n)), want[:, g], scale, f"from_config {name} {kw} lr={lr}", upto)
+            if mom and kw.get("cycle_momentum", True):
+                close(lrcurves.curve(s, n, momentum=True), want_m[:, g], 1.0, f"pure {name} {kw} momentum")
 
 
 @pytest.mark.parametrize("name", COSINE)
@@ -364,13 +400,14 @@ def test_pure_numpy_and_jax_jit(name: str, kw: dict[str, Any]) -> None:
         close(np.asarray(out), got[:, 0], 1.0, name + " jax")
     if name == "OneCycleLR" and kw["cycle_momentum"]:
         close(lrcurves.curve(s, n, momentum=True), got_m[:, 0], 1.0, name + " momentum")
-    # array base_lr (a sweep) broadcasts
-    sw = compat.schedule(name, base_lr=np.array([lr, 2 * lr]), **kw) if name not in (
-        "LambdaLR", "MultiplicativeLR", "OneCycleLR"
-    ) else None
-    if sw is not None:
-        v = sw(np.arange(n)[:, None])
+    # array base_lr (a sweep) broadcasts: steps leading, sweep trailing
+    if name not in ("LambdaLR", "MultiplicativeLR", "OneCycleLR"):
+        sw = compat.schedule(name, base_lr=np.array([lr, 2 * lr]), **kw)
+        v = sw(np.arange(n))
+        assert v.shape == (n, 2)
         close(v[:, 0], got[:, 0], 1.0, name + " sweep")
+        two = lrcurves.curve(compat.schedule(name, base_lr=2 * lr, **kw), n)
+        close(v[:, 1], two, 2.0, name + " sweep, second base")
 
 
 def test_from_config_format() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import random
 import warnings
 from typing import Any
@@ -17,6 +18,8 @@ logging.getLogger("DeepSpeed").setLevel(logging.ERROR)
 from lrcurves.adapters import deepspeed as ours  # noqa: E402
 
 RTOL = 1e-12
+#: random parameter sets per class in the per-group test (raise for longer runs)
+SETS = int(os.environ.get("LRCURVES_PARITY_SETS", "24"))
 CLASSES = ("LRRangeTest", "OneCycle", "WarmupLR", "WarmupDecayLR", "WarmupCosineLR")
 
 
@@ -30,47 +33,77 @@ def make_opt(kind: str, lrs: list[float], tensor_lr: bool = False) -> Any:
     return torch.optim.Adam(groups, lr=1e-3, betas=(0.9, 0.999))
 
 
-def _per_group(rng: random.Random, n: int, draw: Any) -> Any:
-    if n > 1 and rng.random() < 0.7:
-        return [draw() for _ in range(n)]
+def _distinct(n: int, draw: Any) -> list[Any]:
+    """``n`` draws, all different: one value per param group."""
+    out: list[Any] = []
+    while len(out) < n:
+        v = draw()
+        if v not in out:
+            out.append(v)
+    return out
+
+
+def _per_group(rng: random.Random, n: int, draw: Any, force: bool = False) -> Any:
+    """A per-group list (different values per group) or, sometimes, one scalar for all."""
+    if n > 1 and (force or rng.random() < 0.7):
+        return _distinct(n, draw)
     return draw()
 
 
-def random_params(cls: str, rng: random.Random, n: int) -> tuple[dict[str, Any], int]:
-    """A random valid parameter set and a number of steps to run."""
+def _top(v: Any) -> float:
+    return max(v) if isinstance(v, list) else v
+
+
+#: DeepSpeed's per-group (list-valued) parameters of each class.
+PER_GROUP: dict[str, tuple[str, ...]] = {
+    "LRRangeTest": ("lr_range_test_min_lr",),
+    "OneCycle": ("cycle_min_lr", "cycle_max_lr", "cycle_min_mom", "cycle_max_mom"),
+    "WarmupLR": ("warmup_min_lr", "warmup_max_lr"),
+    "WarmupDecayLR": ("warmup_min_lr", "warmup_max_lr"),
+    "WarmupCosineLR": (),
+}
+
+
+def random_params(cls: str, rng: random.Random, n: int, force: bool = False) -> tuple[dict[str, Any], int]:
+    """A random valid parameter set and a number of steps to run.
+
+    Per-group parameters are lists with a *different* value for every group
+    (always with ``force``, else 70% of the time), so that a value read from
+    the wrong group fails.
+    """
     wt = rng.choice(["log", "linear"])
     if cls == "LRRangeTest":
         p = {
-            "lr_range_test_min_lr": _per_group(rng, n, lambda: rng.uniform(1e-5, 1e-1)),
+            "lr_range_test_min_lr": _per_group(rng, n, lambda: rng.uniform(1e-5, 1e-1), force),
             "lr_range_test_step_size": rng.randint(1, 300),
             "lr_range_test_step_rate": rng.choice([1.0, rng.uniform(0.0, 10.0)]),
             "lr_range_test_staircase": rng.random() < 0.5,
         }
         return p, 400
     if cls == "OneCycle":
-        lo = rng.uniform(1e-5, 1e-2)
+        lo = _per_group(rng, n, lambda: rng.uniform(1e-5, 1e-2), force)
         first = rng.randint(1, 150)
         second = rng.choice([None, rng.randint(1, 150)])
-        mlo = rng.uniform(0.5, 0.9)
+        mlo = _per_group(rng, n, lambda: rng.uniform(0.5, 0.9), force)
         p = {
-            "cycle_min_lr": _per_group(rng, n, lambda: lo),
-            "cycle_max_lr": _per_group(rng, n, lambda: lo * rng.uniform(1.0, 20.0)),
+            "cycle_min_lr": lo,
+            "cycle_max_lr": _per_group(rng, n, lambda: _top(lo) * rng.uniform(1.0, 20.0), force),
             "decay_lr_rate": rng.choice([0.0, rng.uniform(0.0, 2.0)]),
             "cycle_first_step_size": first,
             "cycle_second_step_size": second,
             "cycle_first_stair_count": rng.choice([0, rng.randint(1, 40)]),
             "cycle_second_stair_count": rng.choice([None, 0, rng.randint(1, 40)]),
             "decay_step_size": rng.choice([0, rng.randint(1, 100)]),
-            "cycle_momentum": rng.random() < 0.8,
-            "cycle_min_mom": _per_group(rng, n, lambda: mlo),
-            "cycle_max_mom": _per_group(rng, n, lambda: mlo + rng.uniform(0.0, 0.09)),
+            "cycle_momentum": force or rng.random() < 0.8,
+            "cycle_min_mom": mlo,
+            "cycle_max_mom": _per_group(rng, n, lambda: _top(mlo) + rng.uniform(0.0, 0.09), force),
         }
         return p, first + (second or first) + 100
     w = rng.randint(1, 150)
     if cls == "WarmupLR":
         p = {
-            "warmup_min_lr": _per_group(rng, n, lambda: rng.choice([0.0, rng.uniform(0.0, 1e-3)])),
-            "warmup_max_lr": rng.choice([None, _per_group(rng, n, lambda: rng.uniform(1e-3, 1e-1))]),
+            "warmup_min_lr": _per_group(rng, n, lambda: rng.choice([0.0, rng.uniform(0.0, 1e-3)]), force),
+            "warmup_max_lr": rng.choice([None, _per_group(rng, n, lambda: rng.uniform(1e-3, 1e-1), force)]),
             "warmup_num_steps": w,
             "warmup_type": wt,
         }
@@ -79,8 +112,8 @@ def random_params(cls: str, rng: random.Random, n: int) -> tuple[dict[str, Any],
     if cls == "WarmupDecayLR":
         p = {
             "total_num_steps": total,
-            "warmup_min_lr": _per_group(rng, n, lambda: rng.choice([0.0, rng.uniform(0.0, 1e-3)])),
-            "warmup_max_lr": _per_group(rng, n, lambda: rng.uniform(1e-3, 1e-1)),
+            "warmup_min_lr": _per_group(rng, n, lambda: rng.choice([0.0, rng.uniform(0.0, 1e-3)]), force),
+            "warmup_max_lr": _per_group(rng, n, lambda: rng.uniform(1e-3, 1e-1), force),
             "warmup_num_steps": w,
             "warmup_type": wt,
         }
@@ -162,6 +195,60 @@ def test_many_sets_pure_get_lr(cls: str) -> None:
         for k in ks:
             a.last_batch_iteration = b.last_batch_iteration = k - 1
             np.testing.assert_allclose(b.get_lr(), a.get_lr(), rtol=RTOL, err_msg=f"{cls}{params} k={k}")
+
+
+@pytest.mark.parametrize("cls", CLASSES)
+def test_per_group_values_all_distinct(cls: str) -> None:
+    """2-3 groups, every per-group parameter a list of different values, different group LRs.
+
+    Each group's LR (and beta1) must be DeepSpeed's for *that* group, through
+    the adapter and through the pure per-group schedules
+    (``schedule_from_ds``/``momentum_from_ds`` with ``group=g``): reading any
+    per-group value (or the base LR) from group 0 fails here.
+    """
+    import lrcurves
+    from lrcurves.compat.deepspeed import momentum_from_ds, schedule_from_ds
+
+    rng = random.Random(hash(("groups", cls)) & 0xFFFF)
+    for i in range(max(4, SETS // 2)):
+        n = rng.choice([2, 3])
+        lrs = _distinct(n, lambda: rng.uniform(1e-4, 1e-1))
+        params, steps = random_params(cls, rng, n, force=True)
+        if cls == "WarmupLR" and i % 3 == 0:
+            params["warmup_max_lr"] = None  # the peak is each group's own LR
+        for key in PER_GROUP[cls]:
+            v = params[key]
+            assert v is None or (isinstance(v, list) and len(set(v)) == n), (key, v)
+        steps = min(steps, 260)
+        a, b, oa, ob = build_pair(cls, params, "adam", lrs)
+        lr_ref, mom_ref = [[float(g["lr"]) for g in oa.param_groups]], [[g["betas"][0] for g in oa.param_groups]]
+        assert_same_groups(oa, ob, f"{cls}{params} k=0")
+        for k in range(1, steps + 1):
+            a.step()
+            b.step()
+            assert_same_groups(oa, ob, f"{cls}{params} lrs={lrs} k={k}")
+            lr_ref.append([float(g["lr"]) for g in oa.param_groups])
+            mom_ref.append([g["betas"][0] for g in oa.param_groups])
+        lr_ref_a, mom_ref_a = np.asarray(lr_ref), np.asarray(mom_ref)
+        assert len({tuple(col) for col in lr_ref_a.T}) == n, "groups must differ"
+        for g in range(n):
+            s = schedule_from_ds(cls, params, base_lr=lrs, group=g)
+            np.testing.assert_allclose(
+                lrcurves.curve(s, steps + 1), lr_ref_a[:, g], rtol=RTOL, atol=1e-300,
+                err_msg=f"pure {cls}{params} lrs={lrs} group {g}",
+            )
+            m = momentum_from_ds(cls, params, group=g)
+            if cls == "OneCycle":
+                assert m is not None and s.has_momentum
+                # beta1 DeepSpeed holds: cycle_min_mom at k = 0, get_mom() after
+                np.testing.assert_allclose(
+                    lrcurves.curve(s, steps + 1, momentum=True), mom_ref_a[:, g], rtol=RTOL,
+                    err_msg=f"pure {cls} momentum group {g}",
+                )
+                np.testing.assert_allclose(
+                    lrcurves.curve(m, steps + 1, momentum=True)[1:], mom_ref_a[1:, g], rtol=RTOL,
+                    err_msg=f"momentum_from_ds {cls} group {g}",
+                )
 
 
 def test_state_dict_resume_matches_uninterrupted() -> None:

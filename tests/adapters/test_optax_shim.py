@@ -22,13 +22,13 @@ def _schedules() -> dict[str, lrcurves.Schedule]:
         "polynomial": lrcurves.polynomial(0.5, 0.01, transition_steps=30, power=2.5),
         "constant": lrcurves.constant(3e-4),
         "join": lrcurves.join(
-            [lrcurves.linear(0.0, 1.0, 5), lrcurves.cosine_decay(1.0, 30, end_value=0.1)],
+            [lrcurves.linear(0.0, 1.0, transition_steps=5), lrcurves.cosine_decay(1.0, 30, end_value=0.1)],
             boundaries=[5],
         ),
-        "exponential": lrcurves.exponential_decay(0.1, 0.9, 3, staircase=True),
+        "exponential": lrcurves.exponential_decay(0.1, decay_rate=0.9, transition_steps=3, staircase=True),
         "one_cycle": lrcurves.one_cycle(0.4, total_steps=N),
-        "cyclic": lrcurves.cyclic(0.01, 0.1, 4, mode="triangular2"),
-        "multistep": lrcurves.multistep(1.0, [3, 9, 20], gamma=0.3),
+        "cyclic": lrcurves.cyclic(0.01, 0.1, step_size_up=4, mode="triangular2"),
+        "multistep": lrcurves.multistep(1.0, milestones=[3, 9, 20], decay_rate=0.3),
     }
 
 
@@ -162,7 +162,7 @@ def test_inject_float32_under_x64(x64: None) -> None:
 
 def test_inject_sgd_momentum_and_custom_dtype() -> None:
     s = SCHEDULES["cyclic"]
-    mom = lrcurves.cyclic(0.01, 0.1, 4, mode="triangular2", base_momentum=0.8, max_momentum=0.9)
+    mom = lrcurves.cyclic(0.01, 0.1, step_size_up=4, mode="triangular2", base_momentum=0.8, max_momentum=0.9)
     opt = inject(
         optax.sgd, hyperparam_dtype=jnp.bfloat16, learning_rate=s, momentum=to_optax_momentum(mom)
     )
