@@ -14,13 +14,48 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import torch
+from lrcurves.adapters.torch_schedulers import (  # torch.optim.lr_scheduler drop-ins
+    ChainedScheduler,
+    ConstantLR,
+    CosineAnnealingLR,
+    CosineAnnealingWarmRestarts,
+    CyclicLR,
+    ExponentialLR,
+    LambdaLR,
+    LinearLR,
+    MultiplicativeLR,
+    MultiStepLR,
+    OneCycleLR,
+    PolynomialLR,
+    SequentialLR,
+    StepLR,
+    closed_form_schedulers,
+    register_closed_form,
+)
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
-from lrcurves._schedule import Schedule, from_config
-from lrcurves._validate import as_choice, as_value
+from lrcurves import Schedule, from_config
+from lrcurves.validate import as_choice, as_value
 
-__all__ = ["CurveScheduler"]
+__all__ = [
+    "ChainedScheduler",
+    "ConstantLR",
+    "CosineAnnealingLR",
+    "CosineAnnealingWarmRestarts",
+    "CurveScheduler",
+    "CyclicLR",
+    "ExponentialLR",
+    "LambdaLR",
+    "LinearLR",
+    "MultiStepLR",
+    "MultiplicativeLR",
+    "OneCycleLR",
+    "PolynomialLR",
+    "SequentialLR",
+    "StepLR",
+    "closed_form_schedulers",
+]
 
 _Tensor = torch.Tensor
 
@@ -36,6 +71,35 @@ def _check_schedule(where: str, s: Any) -> Schedule:
             "a torch scheduler needs one scalar value per step"
         )
     return s
+
+
+def _auto_mode(
+    optimizer: Optimizer, group_schedules: Any, group_scale: Any
+) -> tuple[str, Any]:
+    """``mode=None``: absolute, keeping per-group LR ratios; never silently flattening them.
+
+    * every group starts at the same LR, or ``group_schedules``/``group_scale``
+      are given: ``"absolute"`` (the schedule's values are the LR);
+    * groups carry ``lr_scale`` (from :func:`lrcurves.adapters.torch_groups.param_groups`):
+      ``"absolute"`` with ``group_scale`` = those scales, so the schedule is
+      the base LR and each group keeps its layer-wise ratio;
+    * otherwise groups start at different LRs and nothing says how to keep
+      them: a ``ValueError`` naming both ways out.
+    """
+    if group_schedules is not None or group_scale is not None:
+        return "absolute", group_scale
+    groups = optimizer.param_groups
+    lrs = [float(g.get("initial_lr", g["lr"])) for g in groups]
+    if all(lr == lrs[0] for lr in lrs):
+        return "absolute", None
+    if all("lr_scale" in g for g in groups):
+        return "absolute", [float(g["lr_scale"]) for g in groups]
+    raise ValueError(
+        f"{_NAME}: the optimizer's {len(groups)} param groups start at different LRs "
+        f"({sorted(set(lrs))[:4]}...); an absolute schedule would give them all the same LR. "
+        "Pass mode='multiplier' (the schedule multiplies each group's own LR, as torch's "
+        "LambdaLR) or mode='absolute' with group_scale=[...] (one factor per group)"
+    )
 
 
 def _momentum_slot(group: dict[str, Any]) -> str | None:
@@ -80,7 +144,14 @@ class CurveScheduler(LRScheduler):
       schedule: the schedule for every group (may be ``None`` when
         ``group_schedules`` is given).
       mode: ``"absolute"`` (schedule values are LRs) or ``"multiplier"``
-        (schedule values multiply each group's initial LR).
+        (schedule values multiply each group's initial LR).  ``None`` (the
+        default) is ``"absolute"`` while every group starts at the same LR;
+        groups built by :func:`lrcurves.adapters.torch_groups.param_groups`
+        keep their ``lr_scale`` ratios; other groups with different LRs
+        raise a ``ValueError`` naming both modes, rather than silently
+        giving every group the same LR.  Tools that set the optimizer's LR
+        and expect the scheduler to follow it (Lightning's ``lr_find``) need
+        ``mode="multiplier"``.
       group_schedules: one schedule per param group, overriding ``schedule``.
       group_scale: one non-negative factor per param group (``"absolute"``
         mode only).
@@ -106,7 +177,7 @@ class CurveScheduler(LRScheduler):
         optimizer: Optimizer,
         schedule: Schedule | None = None,
         *,
-        mode: str = "absolute",
+        mode: str | None = None,
         group_schedules: Sequence[Schedule] | None = None,
         group_scale: Sequence[float] | None = None,
         momentum: bool | Schedule | None = None,
@@ -114,7 +185,6 @@ class CurveScheduler(LRScheduler):
     ) -> None:
         if not isinstance(optimizer, Optimizer):
             raise TypeError(f"{_NAME}: {type(optimizer).__name__} is not an Optimizer")
-        self.mode = as_choice(_NAME, "mode", mode, ("absolute", "multiplier"))
         n = len(optimizer.param_groups)
         if group_schedules is None:
             if schedule is None:
@@ -137,6 +207,9 @@ class CurveScheduler(LRScheduler):
         self.schedule = schedule
         self.group_schedules = None if group_schedules is None else list(scheds)
         self._scheds = scheds
+        if mode is None:
+            mode, group_scale = _auto_mode(optimizer, group_schedules, group_scale)
+        self.mode = as_choice(_NAME, "mode", mode, ("absolute", "multiplier"))
 
         if group_scale is None:
             self.group_scale: list[float] | None = None
@@ -170,7 +243,23 @@ class CurveScheduler(LRScheduler):
 
         # per-group scales, computed once (the base class sets base_lrs later)
         self._init_scales([g.get("initial_lr", g["lr"]) for g in optimizer.param_groups])
+        # an absolute curve overwrites whatever else sets this optimizer's LR
+        # (and is overwritten by it): refuse, never silently.  Multiplier
+        # curves may share an optimizer as torch's do (SequentialLR).
+        others = [
+            o for o in closed_form_schedulers(optimizer)
+            if self.mode == "absolute" or isinstance(o, CurveScheduler)
+        ]
+        if others:
+            raise ValueError(
+                f"{_NAME}: {type(others[0]).__name__} already sets this optimizer's learning rate "
+                "in closed form; two closed-form schedulers on one optimizer would overwrite each "
+                "other -- combine the curves into one schedule (lrcurves.product([...]) for "
+                "torch-style stacking), or use the drop-ins, which compose among themselves"
+            )
         super().__init__(optimizer, last_epoch)
+        if self.mode == "absolute":
+            register_closed_form(self)
 
     # -- setup helpers ------------------------------------------------------
     def _resolve_momentum(self, optimizer: Optimizer) -> list[Callable[[int], float] | None]:

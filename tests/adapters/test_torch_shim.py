@@ -85,15 +85,15 @@ MULTIPLIER_CASES = {
     ),
     "ExponentialLR": (
         lambda o: tls.ExponentialLR(o, gamma=0.9),
-        lambda: lrcurves.exponential_decay(1.0, 0.9, transition_steps=1),
+        lambda: lrcurves.exponential_decay(1.0, decay_rate=0.9, transition_steps=1),
     ),
     "StepLR": (
         lambda o: tls.StepLR(o, step_size=3, gamma=0.5),
-        lambda: lrcurves.step_decay(1.0, step_size=3, gamma=0.5),
+        lambda: lrcurves.step_decay(1.0, step_size=3, decay_rate=0.5),
     ),
     "MultiStepLR": (
         lambda o: tls.MultiStepLR(o, milestones=[2, 5, 11], gamma=0.5),
-        lambda: lrcurves.multistep(1.0, milestones=[2, 5, 11], gamma=0.5),
+        lambda: lrcurves.multistep(1.0, milestones=[2, 5, 11], decay_rate=0.5),
     ),
     "CosineAnnealingLR": (
         lambda o: tls.CosineAnnealingLR(o, T_max=N_STEPS - 1),
@@ -131,7 +131,7 @@ def test_absolute_cosine_restarts_vs_warm_restarts(t_mult: int) -> None:
         opt,
         lambda o: tls.CosineAnnealingWarmRestarts(o, T_0=4, T_mult=t_mult, eta_min=0.01),
         lambda o: CurveScheduler(
-            o, lrcurves.cosine_restarts(0.1, 4, cycle_mult=float(t_mult), min_value=0.01)
+            o, lrcurves.cosine_restarts(0.1, first_cycle_steps=4, cycle_mult=float(t_mult), min_value=0.01)
         ),
         n=30,
     )
@@ -154,7 +154,7 @@ def test_warmup_cosine_vs_sequential_lr() -> None:
             milestones=[5],
         )
 
-    s = lrcurves.warmup_cosine(1.0, warmup_steps=5, total_steps=20, init_value=0.1)
+    s = lrcurves.warmup_cosine(peak_value=1.0, warmup_steps=5, total_steps=20, init_value=0.1)
     a, b = _pair(opt, theirs, lambda o: CurveScheduler(o, s, mode="multiplier"), n=21)
     np.testing.assert_allclose(b, a, rtol=1e-10, atol=1e-15)
 
@@ -188,7 +188,7 @@ def test_cyclic_parity_lr_and_momentum(mode: str) -> None:
         lambda o: CurveScheduler(
             o,
             lrcurves.cyclic(
-                0.01, 0.1, 4, step_size_down=3, mode=mode, base_momentum=0.8, max_momentum=0.9
+                0.01, 0.1, step_size_up=4, step_size_down=3, mode=mode, base_momentum=0.8, max_momentum=0.9
             ),
         ),
         key="momentum",
@@ -256,7 +256,7 @@ def test_closed_form_not_recursive() -> None:
     """Each value comes from the step counter, not from the group's current LR."""
     opt = two_group_sgd()
     s = lrcurves.linear(1.0, 0.0, transition_steps=10)
-    sched = CurveScheduler(opt, s)
+    sched = CurveScheduler(opt, s, mode="absolute")
     opt.step()
     sched.step()
     opt.param_groups[0]["lr"] = 123.0  # user meddling is overwritten, not propagated
@@ -270,7 +270,7 @@ def test_last_epoch_resume_and_epoch_argument() -> None:
     opt = two_group_sgd()
     for g in opt.param_groups:
         g["initial_lr"] = g["lr"]
-    sched = CurveScheduler(opt, s, last_epoch=3)
+    sched = CurveScheduler(opt, s, mode="absolute", last_epoch=3)
     assert sched.last_epoch == 4
     assert _lrs(opt) == pytest.approx([0.6, 0.6])
     opt.step()
@@ -300,23 +300,23 @@ def test_momentum_none_and_false() -> None:
     oc = lrcurves.one_cycle(0.4, total_steps=20)
     # None: cycles iff the schedule has momentum
     sgd = torch.optim.SGD(_params(), lr=0.1, momentum=0.5)
-    CurveScheduler(sgd, lrcurves.constant(0.1))
+    CurveScheduler(sgd, lrcurves.constant(0.1), mode="absolute")
     assert sgd.param_groups[0]["momentum"] == 0.5
-    CurveScheduler(sgd, oc)
+    CurveScheduler(sgd, oc, mode="absolute")
     assert sgd.param_groups[0]["momentum"] == pytest.approx(0.95)
     # False: never
     sgd = torch.optim.SGD(_params(), lr=0.1, momentum=0.5)
-    CurveScheduler(sgd, oc, momentum=False)
+    CurveScheduler(sgd, oc, mode="absolute", momentum=False)
     assert sgd.param_groups[0]["momentum"] == 0.5
     # an optimizer without momentum is fine when none is requested
-    CurveScheduler(torch.optim.Adagrad(_params(), lr=0.1), oc, momentum=False)
+    CurveScheduler(torch.optim.Adagrad(_params(), lr=0.1), oc, mode="absolute", momentum=False)
 
 
 def test_tensor_betas_updated_in_place() -> None:
     b1, b2 = torch.tensor(0.9), torch.tensor(0.999)
     adam = torch.optim.Adam(_params(1), lr=torch.tensor(0.01), betas=(b1, b2))
     m = lrcurves.linear(0.9, 0.8, transition_steps=4)
-    sched = CurveScheduler(adam, lrcurves.constant(0.01), momentum=m)
+    sched = CurveScheduler(adam, lrcurves.constant(0.01), mode="absolute", momentum=m)
     for _ in range(3):
         adam.step()
         sched.step()
@@ -348,17 +348,17 @@ def test_error_paths() -> None:
     with pytest.raises(ValueError, match="mode"):
         CurveScheduler(two_group_sgd(), s, mode="relative")
     with pytest.raises(ValueError, match="array-valued"):
-        CurveScheduler(two_group_sgd(), lrcurves.constant([0.1, 0.2]))
+        CurveScheduler(two_group_sgd(), lrcurves.constant([0.1, 0.2]), mode="absolute")
     with pytest.raises(TypeError, match="momentum"):
-        CurveScheduler(two_group_sgd(), s, momentum=0.9)  # type: ignore[arg-type]
+        CurveScheduler(two_group_sgd(), s, mode="absolute", momentum=0.9)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="defines no momentum"):
-        CurveScheduler(two_group_sgd(), s, momentum=True)
+        CurveScheduler(two_group_sgd(), s, mode="absolute", momentum=True)
     # momentum requested, optimizer has neither betas nor momentum
     for opt in (torch.optim.Adagrad(_params(), lr=0.1), torch.optim.Rprop(_params(), lr=0.1)):
         with pytest.raises(ValueError, match="neither 'betas' nor 'momentum'"):
-            CurveScheduler(opt, s, momentum=lrcurves.constant(0.9))
+            CurveScheduler(opt, s, mode="absolute", momentum=lrcurves.constant(0.9))
         with pytest.raises(ValueError, match="neither"):
-            CurveScheduler(opt, lrcurves.one_cycle(0.1, 10))
+            CurveScheduler(opt, lrcurves.one_cycle(0.1, total_steps=10), mode="absolute")
 
 
 # ---------------------------------------------------------------------------
@@ -367,14 +367,14 @@ def test_error_paths() -> None:
 
 def test_no_warning_in_the_right_order_and_warning_in_the_wrong_one() -> None:
     opt = two_group_sgd()
-    sched = CurveScheduler(opt, lrcurves.constant(0.1))
+    sched = CurveScheduler(opt, lrcurves.constant(0.1), mode="absolute")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         for _ in range(3):
             opt.step()
             sched.step()
     opt = two_group_sgd()
-    sched = CurveScheduler(opt, lrcurves.constant(0.1))
+    sched = CurveScheduler(opt, lrcurves.constant(0.1), mode="absolute")
     with pytest.warns(UserWarning, match="before `optimizer.step\\(\\)`"):
         sched.step()
 
@@ -394,9 +394,9 @@ def _walk_plain(x: Any) -> None:
 @pytest.mark.parametrize("momentum", [None, False, "schedule"])
 def test_state_dict_plain_data_and_exact_resume(momentum: Any) -> None:
     s = lrcurves.join(
-        [lrcurves.linear(0.0, 1.0, 3), lrcurves.cosine_decay(1.0, 12)], boundaries=[3]
+        [lrcurves.linear(0.0, 1.0, transition_steps=3), lrcurves.cosine_decay(1.0, 12)], boundaries=[3]
     )
-    mom = lrcurves.linear(0.95, 0.85, 9) if momentum == "schedule" else momentum
+    mom = lrcurves.linear(0.95, 0.85, transition_steps=9) if momentum == "schedule" else momentum
 
     def make() -> tuple[torch.optim.Optimizer, CurveScheduler]:
         o = torch.optim.SGD(
@@ -432,13 +432,13 @@ def test_state_dict_plain_data_and_exact_resume(momentum: Any) -> None:
 
 def test_state_dict_per_group_round_trip() -> None:
     opt = two_group_sgd()
-    gs = [lrcurves.constant(0.2), lrcurves.linear(0.0, 1.0, 4)]
+    gs = [lrcurves.constant(0.2), lrcurves.linear(0.0, 1.0, transition_steps=4)]
     sched = CurveScheduler(opt, group_schedules=gs, group_scale=[2.0, 3.0])
     opt.step()
     sched.step()
     sd = sched.state_dict()
     opt2 = two_group_sgd()
-    sched2 = CurveScheduler(opt2, lrcurves.constant(1.0))
+    sched2 = CurveScheduler(opt2, lrcurves.constant(1.0), mode="absolute")
     sched2.load_state_dict(sd)
     assert sched2.group_schedules == gs and sched2.group_scale == [2.0, 3.0]
     opt2.step()
@@ -450,7 +450,7 @@ def test_state_dict_per_group_round_trip() -> None:
 
 def test_scheduler_pickles_with_optimizer() -> None:
     opt = two_group_sgd()
-    sched = CurveScheduler(opt, lrcurves.cosine_decay(0.1, 10))
+    sched = CurveScheduler(opt, lrcurves.cosine_decay(0.1, 10), mode="absolute")
     opt.step()
     sched.step()
     sched2 = pickle.loads(pickle.dumps(sched))
@@ -465,7 +465,7 @@ def test_no_reference_cycle_with_optimizer() -> None:
     gc.collect()
     gc.disable()
     try:
-        sched = CurveScheduler(opt, lrcurves.one_cycle(0.1, 10), momentum=False)
+        sched = CurveScheduler(opt, lrcurves.one_cycle(0.1, total_steps=10), momentum=False, mode="absolute")
         ref = weakref.ref(sched)
         opt.step()
         sched.step()
@@ -514,5 +514,20 @@ def test_compiled_optimizer_step_does_not_recompile() -> None:
 
 
 def test_repr() -> None:
-    sched = CurveScheduler(two_group_sgd(), lrcurves.constant(0.1))
+    sched = CurveScheduler(two_group_sgd(), lrcurves.constant(0.1), mode="absolute")
     assert repr(sched) == "CurveScheduler(constant(value=0.1), mode='absolute', last_epoch=0)"
+
+
+def test_second_closed_form_scheduler_on_one_optimizer_is_refused() -> None:
+    """Two closed-form schedulers on one optimizer would silently overwrite each other."""
+    from lrcurves.adapters.torch import StepLR
+
+    opt = torch.optim.SGD(_params(), lr=0.1)
+    first = CurveScheduler(opt, lrcurves.constant(0.1))
+    with pytest.raises(ValueError, match="already"):
+        CurveScheduler(opt, lrcurves.constant(0.2))
+    with pytest.raises(ValueError, match="already"):
+        StepLR(opt, 3)
+    del first
+    gc.collect()
+    CurveScheduler(opt, lrcurves.constant(0.2))  # the first one is gone: free again
