@@ -91,7 +91,7 @@ def bench_curves(n: int, repeats: int) -> list[Row]:
     import lrcurves
 
     warm, peak = n // 10, 1.0
-    sched = lrcurves.warmup_cosine(peak, warmup_steps=warm, total_steps=n)
+    sched = lrcurves.warmup_cosine(peak_value=peak, warmup_steps=warm, total_steps=n)
     rows: list[Row] = []
 
     a, b = paired(
