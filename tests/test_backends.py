@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
-from strategies import STRATEGIES, key_steps, value_params
+from strategies import STRATEGIES, examples, key_steps, value_params
 
 import lrcurves
 from lrcurves import Schedule
@@ -199,7 +199,7 @@ def compare(b: Backend, s: Schedule, t: np.ndarray, which: str) -> None:
 
 @pytest.mark.parametrize("name", NAMES)
 def test_backend_agrees_with_numpy(name: str, backend: Backend) -> None:
-    n_examples = 2 if backend.name.startswith("jax") else 4
+    n_examples = examples(2 if backend.name.startswith("jax") else 4)
 
     @settings(max_examples=n_examples, deadline=None)
     @given(s=STRATEGIES[name], start=st.integers(0, 10**7), length=st.integers(1, 64))

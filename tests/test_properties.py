@@ -8,7 +8,7 @@ import pickle
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
-from strategies import STRATEGIES, key_steps
+from strategies import STRATEGIES, examples, key_steps
 
 import lrcurves
 from lrcurves import Schedule
@@ -35,7 +35,7 @@ def _check_values(s: Schedule, v: np.ndarray, which: str) -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(data=st.data())
 def test_numeric_properties(name: str, data: st.DataObject) -> None:
     s = data.draw(STRATEGIES[name], label="schedule")
@@ -88,7 +88,7 @@ def test_numeric_properties(name: str, data: st.DataObject) -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(data=st.data())
 def test_curve_matches_pointwise(name: str, data: st.DataObject) -> None:
     """``curve(s, n, start=k)`` (filling ``flat_ranges``) equals ``s(arange)`` bit for bit."""
@@ -113,7 +113,7 @@ def test_curve_matches_pointwise(name: str, data: st.DataObject) -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(data=st.data())
 def test_flat_ranges_are_exactly_constant(name: str, data: st.DataObject) -> None:
     """Every range ``flat_ranges`` claims holds one value, bit for bit, and the ranges are sorted."""
@@ -136,7 +136,7 @@ def test_flat_ranges_are_exactly_constant(name: str, data: st.DataObject) -> Non
 
 
 @pytest.mark.parametrize("name", NAMES)
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(data=st.data())
 def test_config_and_pickle_round_trip(name: str, data: st.DataObject) -> None:
     s = data.draw(STRATEGIES[name], label="schedule")
