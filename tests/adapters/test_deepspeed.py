@@ -451,16 +451,18 @@ def test_error_bad_step_counts(name: str, invalid: Any) -> None:
         getattr(ours, cls)(make_opt("adam", [0.1]), **extra, **{name: invalid})
 
 
-def test_deepspeed_engine_uses_our_scheduler() -> None:
+def test_deepspeed_engine_uses_our_scheduler(monkeypatch: pytest.MonkeyPatch) -> None:
     """deepspeed.initialize(..., lr_scheduler=ours) on CPU (gloo, one process)."""
     import os
 
     deepspeed = pytest.importorskip("deepspeed")
-    os.environ.setdefault("MASTER_ADDR", "127.0.0.1")
-    os.environ.setdefault("MASTER_PORT", str(29500 + os.getpid() % 1000))
-    os.environ.setdefault("RANK", "0")
-    os.environ.setdefault("LOCAL_RANK", "0")
-    os.environ.setdefault("WORLD_SIZE", "1")
+    # monkeypatch restores them: a LOCAL_RANK left behind would make later
+    # tests in this worker (HF Trainer/accelerate) believe they are distributed
+    monkeypatch.setenv("MASTER_ADDR", "127.0.0.1")
+    monkeypatch.setenv("MASTER_PORT", str(29500 + os.getpid() % 1000))
+    monkeypatch.setenv("RANK", "0")
+    monkeypatch.setenv("LOCAL_RANK", "0")
+    monkeypatch.setenv("WORLD_SIZE", "1")
     try:
         deepspeed.init_distributed(dist_backend="gloo")
         model = torch.nn.Linear(3, 1)
@@ -480,6 +482,8 @@ def test_deepspeed_engine_uses_our_scheduler() -> None:
         np.testing.assert_allclose(engine.get_lr(), ref.get_last_lr(), rtol=RTOL)
         np.testing.assert_allclose(engine.optimizer.param_groups[0]["betas"], ref.optimizer.param_groups[0]["betas"], rtol=RTOL)
     assert engine.lr_scheduler.state_dict() == ref.state_dict()
+    if torch.distributed.is_initialized():  # leave the worker as we found it
+        torch.distributed.destroy_process_group()
 
 
 def test_onecycle_optimizer_without_momentum_slot_only_warns_with_decay_mom_rate() -> None:
