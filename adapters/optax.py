@@ -7,6 +7,35 @@ signature, so it can be passed anywhere optax takes a schedule
 used as a static argument under ``jax.jit``.  The math is the schedule's own
 kernel evaluated with ``jax.numpy``: the values equal the NumPy core's to
 float32 rounding (or to about ``1e-12`` with ``jax_enable_x64``).
+
+optax's factory names
+---------------------
+Every schedule factory of optax's public ``optax.schedules`` namespace is
+mirrored here with optax's name, argument names, positional order and
+defaults, so ``from lrcurves.adapters import optax as sched;
+sched.cosine_decay_schedule(...)`` replaces
+``optax.cosine_decay_schedule(...)``: ``constant_schedule``,
+``linear_schedule``, ``polynomial_schedule``, ``cosine_decay_schedule``,
+``exponential_decay``, ``piecewise_constant_schedule``,
+``piecewise_interpolate_schedule``, ``linear_onecycle_schedule``,
+``cosine_onecycle_schedule``, ``warmup_constant_schedule``,
+``warmup_cosine_decay_schedule``, ``warmup_exponential_decay_schedule``,
+``sgdr_schedule`` and ``join_schedules``.  Each returns the pure
+:class:`~lrcurves.Schedule` of :mod:`lrcurves.compat.optax` (the
+translations, and the list of deliberate differences, live there); a
+``Schedule`` is a ``count -> value`` callable that works under ``jax.jit``
+and on a vector of counts, so it is passed to optax as is.  The values
+equal optax's in float32 (to float32 rounding) and in float64 with
+``jax_enable_x64``.  ``optax.schedules``' other names
+(``inject_hyperparams``, ``inject_stateful_hyperparams``, the state and
+protocol types) are not schedule factories; use optax's own (or
+:func:`inject`).
+
+>>> import jax, jax.numpy as jnp
+>>> from lrcurves.adapters import optax as sched
+>>> s = sched.warmup_cosine_decay_schedule(0.0, 1.0, 2, 6)
+>>> [round(float(v), 4) for v in jax.jit(s)(jnp.arange(7))]
+[0.0, 0.5, 1.0, 0.8536, 0.5, 0.1464, 0.0]
 """
 
 from __future__ import annotations
@@ -19,8 +48,44 @@ import jax.numpy as jnp
 import optax
 
 from lrcurves import Schedule
+from lrcurves.compat.optax import (
+    constant_schedule,
+    cosine_decay_schedule,
+    cosine_onecycle_schedule,
+    exponential_decay,
+    join_schedules,
+    linear_onecycle_schedule,
+    linear_schedule,
+    piecewise_constant_schedule,
+    piecewise_interpolate_schedule,
+    polynomial_schedule,
+    sgdr_schedule,
+    warmup_constant_schedule,
+    warmup_cosine_decay_schedule,
+    warmup_exponential_decay_schedule,
+)
 
-__all__ = ["OptaxMomentum", "OptaxSchedule", "inject", "to_optax", "to_optax_momentum"]
+__all__ = [
+    "OptaxMomentum",
+    "OptaxSchedule",
+    "constant_schedule",
+    "cosine_decay_schedule",
+    "cosine_onecycle_schedule",
+    "exponential_decay",
+    "inject",
+    "join_schedules",
+    "linear_onecycle_schedule",
+    "linear_schedule",
+    "piecewise_constant_schedule",
+    "piecewise_interpolate_schedule",
+    "polynomial_schedule",
+    "sgdr_schedule",
+    "to_optax",
+    "to_optax_momentum",
+    "warmup_constant_schedule",
+    "warmup_cosine_decay_schedule",
+    "warmup_exponential_decay_schedule",
+]
 
 
 def _check(where: str, schedule: Any) -> Schedule:

@@ -36,7 +36,10 @@ settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 # In CI a missing reference package is a failure, not a skip: every
 # side-by-side test must run there.  Locally, importorskip still skips.
-REFERENCE_PACKAGES = ("torch", "jax", "optax", "deepspeed", "colossalai", "pytorch_optimizer", "array_api_strict")
+REFERENCE_PACKAGES = (
+    "torch", "jax", "optax", "deepspeed", "colossalai", "pytorch_optimizer", "array_api_strict",
+    "transformers", "timm",
+)
 
 if os.environ.get("CI"):
     import pytest
@@ -64,7 +67,7 @@ def pytest_sessionstart(session: object) -> None:
     missing = []
     for name in REFERENCE_PACKAGES:
         try:
-            if name == "colossalai":  # installed --no-deps; tests load its lr_scheduler files only
+            if name in ("colossalai", "timm"):  # installed --no-deps; tests load their scheduler files only
                 if importlib.util.find_spec(name) is None:
                     raise ModuleNotFoundError(name)
             else:

@@ -1,0 +1,326 @@
+"""timm's closed-form schedulers as pure lrcurves schedules.
+
+Framework-free translations (no torch or timm import) of timm 1.0's
+``StepLRScheduler``, ``MultiStepLRScheduler``, ``CosineLRScheduler``,
+``TanhLRScheduler`` and ``PolyLRScheduler``: for one param group with
+base learning rate ``base_lr``, the schedule's value at ``t`` is what
+``scheduler._get_lr(t)`` gives, i.e. the LR set by ``step(epoch=t)`` (with
+``t_in_epochs=True``) or ``step_update(num_updates=t)`` (with
+``t_in_epochs=False``), before timm's noise and ``lr_scale``.  This module
+only translates parameters and steps; the math is the core's (``linear``
+for the warmup, ``step_decay``, ``multistep``, ``cosine_restarts``,
+``tanh_decay``, ``polynomial``, ``constant``, ``repeat``, ``join``,
+``shift``).  Cycles (``cycle_decay``, ``cycle_limit``) are joined cycle
+curves whose peaks are timm's ``base_lr * cycle_decay ** i``.  The
+drop-in classes of :mod:`lrcurves.adapters.timm` evaluate exactly these
+schedules.
+
+>>> from lrcurves.compat import timm as tc
+>>> s = tc.schedule("StepLRScheduler", base_lr=1.0, decay_t=2, decay_rate=0.5, warmup_t=2, warmup_lr_init=0.5)
+>>> [float(s.value(t)) for t in range(7)]
+[0.5, 0.75, 1.0, 1.0, 0.5, 0.5, 0.25]
+
+Conventions reproduced: the linear warmup ``warmup_lr_init + t * (base_lr -
+warmup_lr_init) / warmup_t`` for ``t < warmup_t`` (``TanhLRScheduler``
+without ``warmup_prefix`` ramps to its curve's value at ``warmup_t``
+instead); ``warmup_prefix=True``
+(timm's default for these two classes) starts the decay after the warmup,
+``False`` counts it from ``t = 0``; ``MultiStepLRScheduler``'s milestone
+``m`` applies at ``t = m - 1`` (timm's ``bisect_right(decay_t, t + 1)``),
+repeated milestones multiply.
+
+Differences
+-----------
+- timm's LR noise (``noise_range_t``...) is not part of the pure schedule:
+  it is drawn per step from a torch generator.  The adapters reproduce it
+  exactly; the pure curve is the noise-free one.
+- ``decay_rate`` must be in ``[0, 1]``, ``decay_t`` a positive integer
+  (``StepLRScheduler``) or a non-decreasing list of integers ``>= 0``
+  (``MultiStepLRScheduler``; timm assumes it sorted), ``warmup_t >= 0``,
+  ``t_initial >= 1`` (``CosineLRScheduler``),
+  values ``>= 0``: otherwise :class:`ValueError` (timm computes on).
+- ``CosineLRScheduler``: ``k_decay != 1`` and ``cycle_mul != 1`` raise
+  (not translated yet: timm locates cycles of growing length with the float
+  formula ``floor(log(1 - t / T * (1 - m), m))``, whose rounding at cycle
+  starts differs from ``cosine_restarts``' cycle table); ``lr_min`` must not
+  exceed the base LR and ``0 < cycle_decay <= 1`` when ``cycle_limit > 1``
+  (``cosine_restarts``' ranges).
+- ``TanhLRScheduler`` and ``PolyLRScheduler``: ``cycle_mul != 1`` (and
+  ``k_decay != 1`` for poly) raise, as for the cosine; at most
+  :data:`MAX_CYCLES` cycles with ``cycle_decay != 1``.
+- ``WSDLRScheduler`` (and ``create_scheduler_v2``'s ``"wsd"``/``"rsqrt"``)
+  are not translated yet
+  (:data:`NOT_YET`); ``PlateauLRScheduler`` is metric-driven and out of
+  scope (:data:`OUT_OF_SCOPE`), like torch's ``ReduceLROnPlateau``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+import lrcurves
+from lrcurves import Schedule
+
+__all__ = [
+    "CLASS_NAMES",
+    "MAX_CYCLES",
+    "NOT_YET",
+    "OUT_OF_SCOPE",
+    "cosine_lr",
+    "multistep_lr",
+    "poly_lr",
+    "schedule",
+    "step_lr",
+    "tanh_lr",
+]
+
+CLASS_NAMES = ("StepLRScheduler", "MultiStepLRScheduler", "CosineLRScheduler", "TanhLRScheduler", "PolyLRScheduler")
+
+#: timm schedulers not translated yet.
+NOT_YET = ("WSDLRScheduler",)
+
+#: timm schedulers deliberately not translated, and why.
+OUT_OF_SCOPE = {
+    "PlateauLRScheduler": (
+        "PlateauLRScheduler lowers the LR when a metric stops improving: it is driven by the "
+        "metric values passed to step(), so it has no closed form in the step and no lrcurves "
+        "schedule.  Keep timm's PlateauLRScheduler for it."
+    ),
+}
+
+
+def _int(where: str, name: str, v: Any, lo: int) -> int:
+    if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v) or v != math.floor(v):
+        raise ValueError(f"{where}: {name} must be an integer, got {v!r}")
+    if v < lo:
+        raise ValueError(f"{where}: {name} must be >= {lo}, got {v!r}")
+    return int(v)
+
+
+def _warm(
+    where: str,
+    part: Schedule,
+    base_lr: float,
+    warmup_t: Any,
+    warmup_lr_init: float,
+    warmup_prefix: bool,
+    *,
+    to_curve: bool = False,
+) -> Schedule:
+    w = _int(where, "warmup_t", warmup_t, 0)
+    if not w:
+        return part
+    if to_curve and not warmup_prefix:
+        # TanhLRScheduler ramps to the curve's own value at t = warmup_t
+        return lrcurves.warmup(lrcurves.shift(part, w), w, init_value=warmup_lr_init)
+    ramp = lrcurves.linear(warmup_lr_init, base_lr, transition_steps=w)
+    # prefix: the decay starts after the warmup; otherwise it counts from t = 0
+    return lrcurves.join([ramp, part if warmup_prefix else lrcurves.shift(part, w)], boundaries=[w])
+
+
+def step_lr(
+    base_lr: float,
+    *,
+    decay_t: int,
+    decay_rate: float = 1.0,
+    warmup_t: int = 0,
+    warmup_lr_init: float = 0.0,
+    warmup_prefix: bool = True,
+) -> Schedule:
+    """``StepLRScheduler``: ``base_lr * decay_rate ** (t // decay_t)`` after the warmup.
+
+    >>> [float(v) for v in lrcurves.curve(step_lr(1.0, decay_t=2, decay_rate=0.5), 5)]
+    [1.0, 1.0, 0.5, 0.5, 0.25]
+    """
+    where = "StepLRScheduler"
+    part = lrcurves.step_decay(base_lr, step_size=_int(where, "decay_t", decay_t, 1), decay_rate=decay_rate)
+    return _warm(where, part, base_lr, warmup_t, warmup_lr_init, warmup_prefix)
+
+
+def multistep_lr(
+    base_lr: float,
+    *,
+    decay_t: Sequence[int],
+    decay_rate: float = 1.0,
+    warmup_t: int = 0,
+    warmup_lr_init: float = 0.0,
+    warmup_prefix: bool = True,
+) -> Schedule:
+    """``MultiStepLRScheduler``: milestone ``m`` applies from ``t = m - 1`` after the warmup.
+
+    >>> [float(v) for v in lrcurves.curve(multistep_lr(1.0, decay_t=[2, 4], decay_rate=0.5), 5)]
+    [1.0, 0.5, 0.5, 0.25, 0.25]
+    """
+    where = "MultiStepLRScheduler"
+    ms = [_int(where, "decay_t", m, 0) for m in decay_t]
+    if any(b < a for a, b in itertools.pairwise(ms)):
+        raise ValueError(f"{where}: decay_t must be non-decreasing (timm assumes it sorted), got {list(decay_t)}")
+    # milestone m applies at t = m - 1 >= -1; lrcurves milestones are >= 1,
+    # so evaluate the core curve s steps later with every milestone moved by s
+    s = 2 if ms and ms[0] < 2 else 0
+    part = lrcurves.multistep(base_lr, milestones=[m - 1 + s for m in ms], decay_rate=decay_rate)
+    if s:
+        part = lrcurves.shift(part, s)
+    return _warm(where, part, base_lr, warmup_t, warmup_lr_init, warmup_prefix)
+
+
+def _cycles_end(t_initial: int, cycle_limit: int) -> int:
+    """The first ``t`` where timm's cycle index ``t // t_initial`` reaches ``cycle_limit``."""
+    return t_initial * cycle_limit
+
+
+def cosine_lr(
+    base_lr: float,
+    *,
+    t_initial: int,
+    lr_min: float = 0.0,
+    cycle_mul: float = 1.0,
+    cycle_decay: float = 1.0,
+    cycle_limit: int = 1,
+    warmup_t: int = 0,
+    warmup_lr_init: float = 0.0,
+    warmup_prefix: bool = False,
+    k_decay: float = 1.0,
+) -> Schedule:
+    """``CosineLRScheduler``: SGDR cycles (``cosine_restarts``), ``lr_min`` after ``cycle_limit`` cycles.
+
+    ``k_decay`` and ``cycle_mul`` other than 1 are not translated yet (:class:`ValueError`).
+
+    >>> s = cosine_lr(1.0, t_initial=4, cycle_limit=2)
+    >>> [round(float(v), 4) for v in lrcurves.curve(s, 10)]
+    [1.0, 0.8536, 0.5, 0.1464, 1.0, 0.8536, 0.5, 0.1464, 0.0, 0.0]
+    """
+    where = "CosineLRScheduler"
+    n = _int(where, "t_initial", t_initial, 1)
+    if k_decay != 1:
+        raise ValueError(f"{where}: k_decay != 1 is not translated yet, got k_decay={k_decay!r}")
+    if cycle_mul != 1:
+        # timm finds the cycle with floor(log(1 - t / T * (1 - m), m)); its float
+        # rounding at cycle starts differs from cosine_restarts' cycle table
+        raise ValueError(f"{where}: cycle_mul != 1 is not translated yet, got cycle_mul={cycle_mul!r}")
+    limit = _int(where, "cycle_limit", cycle_limit, 0)
+    if limit == 0:
+        part = lrcurves.constant(lr_min)
+    else:
+        restarts = lrcurves.cosine_restarts(
+            base_lr, first_cycle_steps=n, min_value=lr_min,
+            peak_decay=1.0 if limit == 1 else cycle_decay,
+        )
+        part = lrcurves.join([restarts, lrcurves.constant(lr_min)], boundaries=[_cycles_end(n, limit)])
+    return _warm(where, part, base_lr, warmup_t, warmup_lr_init, warmup_prefix)
+
+
+#: most distinct cycles (``cycle_decay != 1``) a tanh or poly schedule joins
+MAX_CYCLES = 10_000
+
+
+def _cycled(where: str, piece: Any, base_lr: float, n: int, lr_min: float, cycle_decay: float, limit: Any) -> Schedule:
+    """``cycle_limit`` cycles of ``piece(peak)`` (peak ``base_lr * cycle_decay ** i``), then ``lr_min``."""
+    limit = _int(where, "cycle_limit", limit, 0)
+    if limit == 0:
+        return lrcurves.constant(lr_min)
+    if limit == 1 or cycle_decay == 1:
+        body = piece(base_lr) if limit == 1 else lrcurves.repeat(piece(base_lr), n)
+    else:
+        if limit > MAX_CYCLES:
+            raise ValueError(f"{where}: at most {MAX_CYCLES} decaying cycles, got cycle_limit={limit}")
+        # timm's peak of cycle i: base_lr * gamma with gamma = cycle_decay ** i
+        body = lrcurves.join(
+            [piece(base_lr * (cycle_decay**i)) for i in range(limit)], boundaries=[n * i for i in range(1, limit)]
+        )
+    return lrcurves.join([body, lrcurves.constant(lr_min)], boundaries=[n * limit])
+
+
+def tanh_lr(
+    base_lr: float,
+    *,
+    t_initial: int,
+    lb: float = -7.0,
+    ub: float = 3.0,
+    lr_min: float = 0.0,
+    cycle_mul: float = 1.0,
+    cycle_decay: float = 1.0,
+    cycle_limit: int = 1,
+    warmup_t: int = 0,
+    warmup_lr_init: float = 0.0,
+    warmup_prefix: bool = False,
+) -> Schedule:
+    """``TanhLRScheduler``: ``tanh_decay`` cycles, ``lr_min`` after ``cycle_limit`` cycles.
+
+    >>> s = tanh_lr(1.0, t_initial=10)
+    >>> [round(float(s.value(t)), 4) for t in (0, 5, 9, 10)]
+    [1.0, 0.982, 0.018, 0.0]
+    """
+    where = "TanhLRScheduler"
+    n = _int(where, "t_initial", t_initial, 1)
+    if cycle_mul != 1:
+        raise ValueError(f"{where}: cycle_mul != 1 is not translated yet, got cycle_mul={cycle_mul!r}")
+
+    def piece(peak: float) -> Schedule:
+        return lrcurves.tanh_decay(peak, decay_steps=n, end_value=lr_min, lower=lb, upper=ub)
+
+    part = _cycled(where, piece, base_lr, n, lr_min, cycle_decay, cycle_limit)
+    return _warm(where, part, base_lr, warmup_t, warmup_lr_init, warmup_prefix, to_curve=True)
+
+
+def poly_lr(
+    base_lr: float,
+    *,
+    t_initial: int,
+    power: float = 0.5,
+    lr_min: float = 0.0,
+    cycle_mul: float = 1.0,
+    cycle_decay: float = 1.0,
+    cycle_limit: int = 1,
+    warmup_t: int = 0,
+    warmup_lr_init: float = 0.0,
+    warmup_prefix: bool = False,
+    k_decay: float = 1.0,
+) -> Schedule:
+    """``PolyLRScheduler``: ``polynomial`` cycles, ``lr_min`` after ``cycle_limit`` cycles.
+
+    >>> [round(float(v), 4) for v in lrcurves.curve(poly_lr(1.0, t_initial=4, power=2.0), 6)]
+    [1.0, 0.5625, 0.25, 0.0625, 0.0, 0.0]
+    """
+    where = "PolyLRScheduler"
+    n = _int(where, "t_initial", t_initial, 1)
+    if cycle_mul != 1 or k_decay != 1:
+        raise ValueError(
+            f"{where}: cycle_mul != 1 and k_decay != 1 are not translated yet, "
+            f"got cycle_mul={cycle_mul!r}, k_decay={k_decay!r}"
+        )
+
+    def piece(peak: float) -> Schedule:
+        return lrcurves.polynomial(peak, lr_min, transition_steps=n, power=power)
+
+    part = _cycled(where, piece, base_lr, n, lr_min, cycle_decay, cycle_limit)
+    return _warm(where, part, base_lr, warmup_t, warmup_lr_init, warmup_prefix)
+
+
+_FACTORIES = {
+    "StepLRScheduler": step_lr,
+    "MultiStepLRScheduler": multistep_lr,
+    "CosineLRScheduler": cosine_lr,
+    "TanhLRScheduler": tanh_lr,
+    "PolyLRScheduler": poly_lr,
+}
+
+
+def schedule(class_name: str, *, base_lr: float, **params: Any) -> Schedule:
+    """The pure schedule of timm's ``class_name`` for one group (constructor arguments as keywords).
+
+    Arguments that only affect the torch side (``t_in_epochs``, the noise
+    arguments, ``initialize``) are accepted and ignored.
+    """
+    if class_name in OUT_OF_SCOPE:
+        raise ValueError(OUT_OF_SCOPE[class_name])
+    if class_name not in _FACTORIES:
+        hint = " (not translated yet)" if class_name in NOT_YET else ""
+        raise ValueError(f"timm: unknown scheduler {class_name!r}{hint}; supported: {', '.join(CLASS_NAMES)}")
+    for k in ("t_in_epochs", "noise_range_t", "noise_pct", "noise_std", "noise_seed", "initialize"):
+        params.pop(k, None)
+    return _FACTORIES[class_name](base_lr, **params)

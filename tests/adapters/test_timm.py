@@ -1,0 +1,214 @@
+"""timm drop-ins (lrcurves.adapters.timm / lrcurves.compat.timm) against the real timm schedulers."""
+
+from __future__ import annotations
+
+import copy
+import math
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+from lrcurves.adapters import timm as ours
+
+import lrcurves
+from lrcurves.compat import timm as tc
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _timm_ref
+
+REF = _timm_ref.load()
+# locally a missing timm skips; in CI (tests/conftest.py) it fails the run
+needs_timm = pytest.mark.skipif(
+    REF is None and not os.environ.get("CI"), reason=f"timm not installed ({_timm_ref.PIP_COMMAND})"
+)
+
+
+def _opt(lrs: list[float], scales: list[float | None] | None = None) -> torch.optim.Optimizer:
+    groups = []
+    for i, lr in enumerate(lrs):
+        g: dict[str, Any] = {"params": [torch.zeros(1, requires_grad=True)], "lr": lr}
+        if scales and scales[i] is not None:
+            g["lr_scale"] = scales[i]
+        groups.append(g)
+    return torch.optim.SGD(groups, lr=0.1)
+
+
+def _rand_kwargs(rng: np.random.Generator, cls: str) -> dict[str, Any]:
+    kw: dict[str, Any] = {
+        "decay_rate": float(rng.choice([1.0, 0.5, rng.uniform(0.0, 1.0)])),
+        "warmup_t": int(rng.choice([0, rng.integers(1, 30)])),
+        "warmup_lr_init": float(rng.choice([0.0, 10 ** rng.uniform(-7, -3)])),
+        "warmup_prefix": bool(rng.random() < 0.5),
+        "t_in_epochs": bool(rng.random() < 0.5),
+    }
+    if cls in ("CosineLRScheduler", "TanhLRScheduler", "PolyLRScheduler"):
+        del kw["decay_rate"]
+        kw["t_initial"] = int(rng.integers(1, 150))
+        kw["lr_min"] = float(rng.choice([0.0, 10 ** rng.uniform(-8, -5)]))
+        kw["cycle_decay"] = float(rng.choice([1.0, 0.5, rng.uniform(0.05, 1.0)]))
+        kw["cycle_limit"] = int(rng.integers(0, 6))
+        if cls == "TanhLRScheduler" and rng.random() < 0.5:
+            kw["lb"], kw["ub"] = float(rng.uniform(-9, 0)), float(rng.uniform(0.5, 6))
+        if cls == "PolyLRScheduler":
+            kw["power"] = float(rng.choice([0.5, 1.0, 2.0, rng.uniform(0.1, 4)]))
+    elif cls == "StepLRScheduler":
+        kw["decay_t"] = int(rng.integers(1, 60))
+    else:
+        kw["decay_t"] = sorted(int(m) for m in rng.integers(0, 300, size=int(rng.integers(0, 5))))
+    if rng.random() < 0.3:
+        kw["noise_range_t"] = (
+            int(rng.integers(0, 100)) if rng.random() < 0.5 else [int(rng.integers(0, 50)), int(rng.integers(50, 300))]
+        )
+        kw["noise_pct"] = float(rng.uniform(0.1, 0.9))
+        kw["noise_std"] = float(rng.uniform(0.1, 2.0))
+        kw["noise_seed"] = int(rng.integers(0, 1000))
+    return kw
+
+
+def _run(cls: Any, kw: dict[str, Any], lrs: list[float], scales: list[float | None], n: int) -> np.ndarray:
+    opt = _opt(lrs, scales)
+    s = cls(opt, **kw)
+    out = [[g["lr"] for g in opt.param_groups]]
+    for t in range(n):
+        # timm's protocol: step_update after each update, step at each epoch end
+        s.step_update(t)
+        out.append([g["lr"] for g in opt.param_groups])
+        s.step(t)
+        out.append([g["lr"] for g in opt.param_groups])
+    return np.array(out)
+
+
+@needs_timm
+@pytest.mark.parametrize("cls", tc.CLASS_NAMES)
+def test_random_sets_match_timm(cls: str) -> None:
+    rng = np.random.default_rng(sum(map(ord, cls)))
+    for _ in range(150):
+        kw = _rand_kwargs(rng, cls)
+        lrs = [float(10 ** rng.uniform(-4, 0)) for _ in range(int(rng.integers(1, 4)))]
+        scales = [None if rng.random() < 0.5 else float(rng.uniform(0.1, 2)) for _ in lrs]
+        ref = _run(getattr(REF, cls), kw, lrs, scales, 400)
+        got = _run(getattr(ours, cls), kw, lrs, scales, 400)
+        np.testing.assert_allclose(got, ref, rtol=1e-12, atol=1e-300, err_msg=str(kw))
+
+
+@needs_timm
+@pytest.mark.parametrize("cls", tc.CLASS_NAMES)
+def test_state_dict_and_resume_match_timm(cls: str) -> None:
+    kw: dict[str, Any] = {"decay_t": 7 if cls == "StepLRScheduler" else [1, 5, 5, 9], "decay_rate": 0.5,
+                          "warmup_t": 3, "warmup_lr_init": 1e-4, "noise_range_t": [2, 8], "noise_seed": 3}
+    first: dict[str, Any] = {"decay_t": kw["decay_t"]}
+    if cls in ("CosineLRScheduler", "TanhLRScheduler", "PolyLRScheduler"):
+        del kw["decay_t"], kw["decay_rate"]
+        kw.update(t_initial=6, cycle_decay=0.5, cycle_limit=3, lr_min=1e-5)
+        first = {"t_initial": 6}
+    a, b = getattr(REF, cls)(_opt([0.1, 0.3]), **kw), getattr(ours, cls)(_opt([0.1, 0.3]), **kw)
+    for t in range(5):
+        a.step(t)
+        b.step(t)
+    sa, sb = a.state_dict(), b.state_dict()
+    assert list(sa) == list(sb)
+    for k, v in sa.items():
+        # TanhLRScheduler's warmup slopes come from its curve: equal to float64 rounding
+        assert sb[k] == (pytest.approx(v, rel=1e-14) if k == "warmup_steps" else v), k
+    if hasattr(a, "get_cycle_length"):
+        assert a.get_cycle_length() == b.get_cycle_length() == 18
+        assert a.get_cycle_length(5) == b.get_cycle_length(5)
+    # resume into a fresh drop-in from timm's state dict
+    opt = _opt([0.1, 0.3])
+    c = getattr(ours, cls)(opt, **first)  # other settings come from the state
+    c.load_state_dict(copy.deepcopy(sa))
+    for t in range(5, 20):
+        a.step(t)
+        c.step(t)
+        assert [g["lr"] for g in opt.param_groups] == pytest.approx([g["lr"] for g in a.optimizer.param_groups], rel=1e-12)
+
+
+def test_pure_schedules_noise_free_curve() -> None:
+    s = tc.schedule("MultiStepLRScheduler", base_lr=1.0, decay_t=[0, 1, 3, 3], decay_rate=0.5)
+    assert lrcurves.curve(s, 4).tolist() == [0.25, 0.25, 0.0625, 0.0625]
+    s = tc.schedule("StepLRScheduler", base_lr=1.0, decay_t=2, decay_rate=0.5, warmup_t=2, warmup_prefix=False)
+    assert lrcurves.curve(s, 6).tolist() == [0.0, 0.5, 0.5, 0.5, 0.25, 0.25]
+    # the drop-in's groups follow the pure schedules (noise-free)
+    opt = _opt([0.2])
+    d = ours.StepLRScheduler(opt, decay_t=3, decay_rate=0.1)
+    for t in range(10):
+        d.step(t)
+        assert math.isclose(opt.param_groups[0]["lr"], float(d.schedules[0].value(t)), rel_tol=0)
+
+
+def test_errors_and_out_of_scope() -> None:
+    with pytest.raises(ValueError, match="non-decreasing"):
+        tc.multistep_lr(1.0, decay_t=[5, 2])
+    with pytest.raises(ValueError):
+        tc.step_lr(1.0, decay_t=0)
+    with pytest.raises(ValueError):
+        tc.step_lr(1.0, decay_t=2.5)
+    with pytest.raises(ValueError):
+        tc.step_lr(1.0, decay_t=2, decay_rate=1.5)
+    with pytest.raises(ValueError, match="metric"):
+        tc.schedule("PlateauLRScheduler", base_lr=1.0)
+    with pytest.raises(ValueError, match="not translated yet"):
+        tc.schedule("WSDLRScheduler", base_lr=1.0, t_initial=10)
+    with pytest.raises(ValueError, match="cycle_mul"):
+        tc.schedule("TanhLRScheduler", base_lr=1.0, t_initial=10, cycle_mul=1.5)
+    with pytest.raises(ValueError, match="k_decay"):
+        tc.schedule("PolyLRScheduler", base_lr=1.0, t_initial=10, k_decay=0.5)
+    with pytest.raises(ValueError, match="k_decay"):
+        tc.schedule("CosineLRScheduler", base_lr=1.0, t_initial=10, k_decay=2.0)
+    with pytest.raises(ValueError, match="cycle_mul"):
+        tc.schedule("CosineLRScheduler", base_lr=1.0, t_initial=10, cycle_mul=2.0)
+    opt = _opt([0.1])
+    with pytest.raises(ValueError):
+        ours.StepLRScheduler(opt, decay_t=0)
+    assert "initial_lr" in opt.param_groups[0] and opt.param_groups[0]["lr"] == 0.1
+    with pytest.raises(KeyError, match="initial_lr"):
+        ours.StepLRScheduler(_opt([0.1]), decay_t=2, initialize=False)
+
+
+@needs_timm
+def test_create_scheduler_v2_matches_timm() -> None:
+    rng = np.random.default_rng(7)
+    for _ in range(60):
+        on_epochs = bool(rng.random() < 0.5)
+        kw: dict[str, Any] = {
+            "sched": str(rng.choice(["cosine", "tanh", "step", "constant", "multistep", "poly", "none"])),
+            "num_epochs": int(rng.integers(1, 60)),
+            "decay_epochs": int(rng.integers(1, 20)),
+            "decay_milestones": sorted(int(m) for m in rng.integers(1, 60, size=3)),
+            "cooldown_epochs": int(rng.integers(0, 5)),
+            "decay_rate": float(rng.uniform(0.05, 1.0)),
+            "min_lr": float(rng.choice([0.0, 1e-6])),
+            "warmup_lr": float(rng.choice([0.0, 1e-5])),
+            "warmup_epochs": int(rng.integers(0, 5)),
+            "warmup_prefix": bool(rng.random() < 0.5),
+            "noise": None if rng.random() < 0.5 else [0.2, 0.8],
+            "noise_seed": int(rng.integers(0, 100)),
+            "cycle_decay": float(rng.uniform(0.1, 1.0)),
+            "cycle_limit": int(rng.integers(1, 4)),
+            "step_on_epochs": on_epochs,
+            "updates_per_epoch": 0 if on_epochs else int(rng.integers(1, 5)),
+        }
+        oa, ob = _opt([0.1, 0.02]), _opt([0.1, 0.02])
+        a, na = REF.create_scheduler_v2(oa, **kw)
+        b, nb = ours.create_scheduler_v2(ob, **kw)
+        assert na == nb, kw
+        assert (a is None) == (b is None)
+        if a is None:
+            continue
+        assert type(b).__name__ == type(a).__name__
+        for t in range(200):
+            for s in (a, b):
+                s.step_update(t)
+                s.step(t)
+            np.testing.assert_allclose([g["lr"] for g in ob.param_groups], [g["lr"] for g in oa.param_groups],
+                                       rtol=1e-12, err_msg=str(kw))
+    with pytest.raises(ValueError, match="metric"):
+        ours.create_scheduler_v2(_opt([0.1]), sched="plateau")
+    with pytest.raises(ValueError, match="not translated yet"):
+        ours.create_scheduler_v2(_opt([0.1]), sched="wsd")
+    with pytest.raises(ValueError, match="Unknown"):
+        ours.create_scheduler_v2(_opt([0.1]), sched="nope")
