@@ -1,0 +1,453 @@
+"""Tests that kill surviving mutants of the schedule and combinator core.
+
+Written from a ``mutmut`` run over ``lrcurves/_shapes.py``,
+``lrcurves/combinators.py`` and ``lrcurves/schedules/*.py`` (config in
+``[tool.mutmut]`` of pyproject.toml), and from bugs planted by hand: each
+test pins a behaviour that a surviving mutant (or planted bug) changed and
+that no other test of the fast subset checked.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import lrcurves as lr
+from lrcurves.combinators import _intersect
+
+# ---------------------------------------------------------------------------
+# planted bugs
+
+
+@pytest.mark.parametrize(
+    "s",
+    [
+        lr.constant(0.1),
+        lr.linear(0.1, 0.01, transition_steps=10),
+        lr.one_cycle(0.1, total_steps=100),
+        lr.warmup_linear_decay(peak_value=1.0, warmup_steps=2, total_steps=6, init_value=0.5),
+        lr.polynomial_growth(0.1, 0.2, power=2.0, transition_steps=10),
+        # kernels that do not clamp by themselves: periodic and shifted
+        lr.cyclic(0.01, 0.1, step_size_up=4),
+        lr.repeat(lr.linear(1.0, 0.0, transition_steps=4), 4),
+        lr.shift(lr.linear(1.0, 0.0, transition_steps=4), 2),
+    ],
+    ids=repr,
+)
+def test_negative_steps_clamp_to_step_zero(s: lr.Schedule) -> None:
+    """value()/lr() of a negative step is the step-0 value (the clamp in ``prepare``)."""
+    v0 = s.value(0)
+    assert s.value(-3) == v0 and s.value(-0.5) == v0 and s.value(-(10**9)) == v0
+    assert np.all(s.lr(np.array([-7, -1, 0])) == s.lr(np.array([0, 0, 0])))
+    assert np.all(s.lr(np.array([-2.5, 0.0])) == s.lr(np.array([0.0, 0.0])))
+
+
+def test_equality_sees_array_shapes() -> None:
+    """Same bytes, different shapes: different schedules (``_freeze`` keys the shape)."""
+    a = lr.constant(np.array([0.1, 0.2]))
+    b = lr.constant(np.array([[0.1, 0.2]]))
+    c = lr.constant(np.array([[0.1], [0.2]]))
+    assert a != b and b != c and a != c
+    assert len({a, b, c}) == 3
+    assert a == lr.constant(np.array([0.1, 0.2]))
+
+
+def test_join_has_momentum_only_when_every_piece_has() -> None:
+    mom = lr.one_cycle(0.1, total_steps=20)
+    plain = lr.linear(0.1, 0.0, transition_steps=10)
+    assert mom.has_momentum and not plain.has_momentum
+    assert lr.join([mom, mom], [20]).has_momentum
+    assert not lr.join([mom, plain], [20]).has_momentum
+    assert not lr.join([plain, mom], [10]).has_momentum
+
+
+def test_join_momentum_bounds() -> None:
+    a = lr.one_cycle(0.1, total_steps=20, base_momentum=0.8, max_momentum=0.9)
+    b = lr.one_cycle(0.1, total_steps=20, base_momentum=0.7, max_momentum=0.95)
+    lo, hi = lr.join([a, b], [20]).momentum_bounds()
+    assert float(lo) == 0.7 and float(hi) == 0.95
+
+
+def test_one_cycle_float32_end_value() -> None:
+    s = lr.one_cycle(0.6387607908543583, total_steps=2374, pct_start=0.09, final_div_factor=126.7)
+    steps = np.arange(2360, 2380)
+    want = s.lr(steps)
+    for t in (steps.astype(np.float32), steps.astype(np.int32)):
+        got = np.asarray(s.lr(t), dtype=np.float64)
+        np.testing.assert_allclose(got, want, rtol=2e-6)
+    assert float(want[-1]) == s.value(10**6)
+
+
+def test_inject_casts_prewrapped_schedule() -> None:
+    """A schedule already wrapped by to_optax without dtype is cast to hyperparam_dtype."""
+    jax = pytest.importorskip("jax")
+    optax = pytest.importorskip("optax")
+    import jax.numpy as jnp
+    from lrcurves.adapters.optax import inject, to_optax, to_optax_momentum
+
+    s = lr.one_cycle(0.1, total_steps=20)
+    old = bool(jax.config.read("jax_enable_x64"))
+    jax.config.update("jax_enable_x64", True)
+    try:
+        assert to_optax(s)(3).dtype == jnp.float64
+        opt = inject(optax.sgd, learning_rate=to_optax(s), momentum=to_optax_momentum(s))
+        state = opt.init(jnp.ones(2, dtype=jnp.bfloat16))
+        assert state.hyperparams["learning_rate"].dtype == jnp.float32
+        assert state.hyperparams["momentum"].dtype == jnp.float32
+        _, state = jax.jit(opt.update)(jnp.ones(2, dtype=jnp.bfloat16), state)
+        assert state.hyperparams["learning_rate"].dtype == jnp.float32
+        opt16 = inject(optax.sgd, hyperparam_dtype=jnp.bfloat16, learning_rate=to_optax(s))
+        assert opt16.init(jnp.ones(2)).hyperparams["learning_rate"].dtype == jnp.bfloat16
+    finally:
+        jax.config.update("jax_enable_x64", old)
+
+
+# ---------------------------------------------------------------------------
+# flat ranges: exact claims (curve() fills them instead of evaluating)
+
+
+def _check_flat(s: lr.Schedule, start: int, stop: int) -> list[tuple[int, int]]:
+    out = s.flat_ranges(start, stop)
+    prev = start
+    for a, b in out:
+        assert prev <= a < b <= stop
+        prev = b
+        v = s.lr(np.arange(a, b))
+        assert np.all(v == v[0]), (s, a, b)
+    return out
+
+
+def test_tabulated_and_chebyshev_flat_ranges() -> None:
+    t = lr.tabulated([3.0, 2.0, 1.0])
+    assert _check_flat(t, 0, 10) == [(0, 1), (1, 2), (2, 10)]
+    assert _check_flat(t, 1, 10) == [(1, 2), (2, 10)]
+    assert _check_flat(t, 0, 2) == [(0, 1), (1, 2)]
+    assert _check_flat(t, 5, 9) == [(5, 9)]
+    big = lr.tabulated(np.linspace(1.0, 0.1, 5000).tolist())
+    assert _check_flat(big, 0, 6000) == [(4999, 6000)]
+    assert _check_flat(big, 4990, 5010) == [(k, k + 1) for k in range(4990, 4999)] + [(4999, 5010)]
+    assert _check_flat(big, 4000, 4100) == [(k, k + 1) for k in range(4000, 4100)]
+    c = lr.chebyshev(0.1, num_nodes=8)
+    n = 8
+    assert _check_flat(c, 0, 12) == [(k, k + 1) for k in range(n - 1)] + [(n - 1, 12)]
+    assert _check_flat(c, 3, 12) == [(k, k + 1) for k in range(3, n - 1)] + [(n - 1, 12)]
+
+
+def test_repeat_flat_ranges() -> None:
+    s = lr.repeat(lr.tabulated([3.0, 2.0, 1.0, 1.0]), 4)
+    # inner flats on [0, 4): (0,1), (1,2), (2,3), (3,4)
+    assert _check_flat(s, 0, 8) == [(k, k + 1) for k in range(8)]
+    assert _check_flat(s, 4, 8) == [(k, k + 1) for k in range(4, 8)]
+    assert _check_flat(s, 5, 7) == [(5, 6), (6, 7)]
+    assert _check_flat(s, 3, 9) == [(k, k + 1) for k in range(3, 9)]
+    r = lr.repeat(lr.piecewise_constant([1.0, 0.5], [3]), 6)
+    assert _check_flat(r, 0, 12) == [(0, 3), (3, 6), (6, 9), (9, 12)]
+    assert _check_flat(r, 7, 11) == [(7, 9), (9, 11)]
+
+
+def test_intersect_flat_ranges() -> None:
+    assert _intersect([(0, 2), (4, 6)], [(2, 4)]) == []
+    assert _intersect([(0, 3), (5, 9)], [(2, 6)]) == [(2, 3), (5, 6)]
+    assert _intersect([(0, 4), (4, 8)], [(0, 4), (4, 8)]) == [(0, 4), (4, 8)]
+    p = lr.product([lr.tabulated([1.0, 2.0, 3.0]), lr.piecewise_constant([1.0, 0.5], [2])])
+    assert _check_flat(p, 0, 6) == [(0, 1), (1, 2), (2, 6)]
+
+
+# ---------------------------------------------------------------------------
+# bounds
+
+
+def test_bounds_exact() -> None:
+    lo, hi = lr.inverse_sqrt(0.5, timescale=10).bounds()
+    assert (float(lo), float(hi)) == (0.0, 0.5)
+    lo, hi = lr.step_decay(0.5, step_size=10, decay_rate=0.1).bounds()
+    assert (float(lo), float(hi)) == (0.0, 0.5)
+    e = lr.exponential_decay(1.0, transition_steps=10, decay_rate=0.5, end_value=0.1)
+    lo, hi = e.bounds()
+    assert (float(lo), float(hi)) == (0.1, 1.0)
+    lo, hi = lr.exponential_decay(1.0, transition_steps=10, decay_rate=0.5).bounds()
+    assert (float(lo), float(hi)) == (0.0, 1.0)
+
+
+# ---------------------------------------------------------------------------
+# polynomial_growth: held value
+
+
+def test_polynomial_growth_held_value_exact_and_finite() -> None:
+    s = lr.polynomial_growth(0.1, 0.2, power=30.0, transition_steps=10)
+    held = s.value(10)
+    v = s.lr(np.array([10, 11, 10**12, 10**15]))
+    assert np.all(np.isfinite(v)) and np.all(v == held)
+    assert s.value(10**15) == held
+    for power in (0.37, 1.7, 2.9):
+        g = lr.polynomial_growth(0.011, 0.3, power=power, transition_steps=7, transition_begin=3)
+        for dt in (np.float32, np.float64, np.int32, np.int64):
+            got = g.lr(np.array([10, 11, 500], dtype=dt))
+            assert np.all(got == got[0]) and np.all(np.isfinite(got))
+
+
+# ---------------------------------------------------------------------------
+# error messages name the family and the parameter
+
+
+def test_warmup_linear_decay_errors_name_family_and_parameter() -> None:
+    f = lr.warmup_linear_decay
+    with pytest.raises(ValueError, match=r"^warmup_linear_decay: .*total_steps"):
+        f(peak_value=1.0, warmup_steps=5, total_steps=5)
+    with pytest.raises(ValueError, match=r"^warmup_linear_decay: peak_value"):
+        f(peak_value=-1.0, warmup_steps=2, total_steps=6)
+    with pytest.raises(ValueError, match=r"^warmup_linear_decay: end_value"):
+        f(peak_value=1.0, warmup_steps=2, total_steps=6, end_value=-1.0)
+    with pytest.raises(ValueError, match=r"^warmup_linear_decay: init_value"):
+        f(peak_value=1.0, warmup_steps=2, total_steps=6, init_value=-1.0)
+
+
+def test_array_values_shown_as_lists_in_errors() -> None:
+    base = lr.linear(1.0, 0.0, transition_steps=4)
+    with pytest.raises(ValueError, match=r"offset=\[-0\.5, 0\.0\]"):
+        lr.scale(base, factor=0.1, offset=np.array([-0.5, 0.0]))
+    with pytest.raises(ValueError, match=r"in_min=\[0\.5, 0\.1\] and in_max=\[0\.1, 0\.2\]"):
+        lr.remap(
+            base, in_min=np.array([0.5, 0.1]), in_max=np.array([0.1, 0.2]), out_min=0.0, out_max=1.0
+        )
+
+
+def test_flat_ranges_listing_limit_4096() -> None:
+    """More than 4096 single-step stairs are not listed (only the held tail)."""
+    big = lr.tabulated(np.linspace(1.0, 0.1, 5000).tolist())
+    assert big.flat_ranges(0, 4096) == [(k, k + 1) for k in range(4096)]
+    assert big.flat_ranges(10, 4107) == []  # 4097 stairs: none listed, tail not reached
+    assert big.flat_ranges(904, 5000) == [(k, k + 1) for k in range(904, 4999)] + [(4999, 5000)]
+    assert big.flat_ranges(903, 6000) == [(4999, 6000)]
+
+
+def test_product_bounds_with_unbounded_child() -> None:
+    r = lr.linear_range_test(1e-3, step_size=10)  # bounds (1e-3, inf)
+    # a factor that is always 0 keeps the product at 0, in either order (0 * inf was NaN)
+    assert lr.product([r, lr.constant(0.0)]).bounds() == (0.0, 0.0)
+    assert lr.product([lr.constant(0.0), r]).bounds() == (0.0, 0.0)
+    assert lr.product([r, lr.linear(1.0, 0.0, transition_steps=3)]).bounds() == (0.0, math.inf)
+    assert lr.product([lr.constant(2.0), r]).bounds() == (0.002, math.inf)
+
+
+# ---------------------------------------------------------------------------
+# phases (the CLI summary's phase boundaries)
+
+
+def test_phases_exact() -> None:
+    assert lr.cosine_restarts(1.0, first_cycle_steps=10).phases() == tuple(range(10, 90, 10))
+    doubling = lr.cosine_restarts(1.0, first_cycle_steps=10, cycle_mult=2.0)
+    assert doubling.phases() == tuple(10 * (2**k - 1) for k in range(1, 9))
+    floor = lr.cosine_restarts(1.0, first_cycle_steps=10, cycle_mult=1.5, cycle_rounding="floor")
+    assert floor.phases() == (10, 25, 47, 80, 129, 202, 311, 474)
+    assert lr.one_cycle(0.1, total_steps=100).phases() == (30, 100)
+    assert lr.one_cycle(0.1, total_steps=100, three_phase=True).phases() == (30, 59, 100)
+    assert lr.one_cycle(0.1, total_steps=3, pct_start=0.1).phases() == (0, 3)
+    two = lr.join([lr.constant(1.0), lr.constant(0.5)], [1])
+    assert lr.repeat(two, 5).phases() == (1, 5, 6, 10, 11, 15, 16, 20)
+    assert lr.repeat(lr.constant(1.0), 5).phases() == (5, 10, 15, 20)
+    assert lr.join([lr.one_cycle(0.1, total_steps=10), lr.constant(0.5)], [10]).phases() == (3, 10)
+
+
+# ---------------------------------------------------------------------------
+# float32 (non-reference operation order) paths, via JAX with x64 off
+
+
+def _jax32() -> object:
+    jax = pytest.importorskip("jax")
+    if bool(jax.config.read("jax_enable_x64")):
+        pytest.skip("needs jax_enable_x64 off")
+    return pytest.importorskip("jax.numpy")
+
+
+@pytest.mark.parametrize("three_phase", [False, True])
+def test_jax_float32_integer_steps_fractional_phase_ends(three_phase: bool) -> None:
+    """one_cycle phase ends ``pct * T - 1`` are fractional: the split subtraction in interp."""
+    jnp = _jax32()
+    s = lr.one_cycle(0.1, total_steps=1003, pct_start=0.2537, three_phase=three_phase)
+    t = np.arange(0, 1010)
+    want = s.lr(t)
+    got = np.asarray(s.lr(jnp.asarray(t, dtype=jnp.int32)), dtype=np.float64)
+    np.testing.assert_allclose(got, want, rtol=3e-6, atol=0)
+    gotm = np.asarray(s.momentum(jnp.asarray(t, dtype=jnp.int32)), dtype=np.float64)
+    np.testing.assert_allclose(gotm, s.momentum(t), rtol=3e-6, atol=0)
+
+
+def test_jax_float32_chebyshev_nodes() -> None:
+    jnp = _jax32()
+    for s in (
+        lr.chebyshev(0.1, num_nodes=16),
+        lr.chebyshev(0.1, num_nodes=7, min_curvature=0.2, max_curvature=3.0),
+    ):
+        t = np.arange(0, 20)
+        want = s.lr(t)
+        got = np.asarray(s.lr(jnp.asarray(t, dtype=jnp.int32)), dtype=np.float64)
+        np.testing.assert_allclose(got, want, rtol=2e-6, atol=0)
+        lo, hi = s.bounds()
+        assert lo == pytest.approx(float(want.min()), rel=1e-12)
+        assert hi == pytest.approx(float(want.max()), rel=1e-12)
+
+
+# ---------------------------------------------------------------------------
+# flat claims of wrappers and staircase options; tanh's clipped argument
+
+
+def test_flat_claims_follow_staircase_and_warmup() -> None:
+    assert lr.inverse_time(1.0, decay_rate=0.5, decay_steps=10).flat_ranges(0, 50) == []
+    stairs = lr.inverse_time(1.0, decay_rate=0.5, decay_steps=10, staircase=True)
+    assert _check_flat(stairs, 5, 32) == [(5, 10), (10, 20), (20, 30), (30, 32)]
+    w = lr.warmup(lr.tabulated([3.0, 2.0, 1.0]), 2)
+    assert _check_flat(w, 0, 8) == [(2, 3), (3, 4), (4, 8)]
+    assert _check_flat(w, 3, 4) == [(3, 4)]
+    assert _check_flat(w, 1, 3) == [(2, 3)]
+    assert w.flat_ranges(0, 2) == [] and w.flat_ranges(1, 2) == []
+    assert lr.warmup(lr.constant(1.0), 0).phases() == ()
+    assert lr.warmup(lr.tabulated([3.0, 2.0, 1.0]), 0).phases() == (3,)
+    assert lr.warmup(lr.tabulated([3.0, 2.0, 1.0]), 2).phases() == (2, 5)
+
+
+def test_warmup_linear_decay_init_value_used() -> None:
+    s = lr.warmup_linear_decay(peak_value=1.0, warmup_steps=2, total_steps=6, init_value=0.5)
+    assert [s.value(t) for t in range(8)] == [0.5, 0.75, 1.0, 0.75, 0.5, 0.25, 0.0, 0.0]
+
+
+def test_tanh_decay_extreme_arguments_are_clipped() -> None:
+    """|lower|, |upper| beyond the clip: no exp overflow, the logistic floor 1/(1 + e^80)."""
+    floor = 1.0 / (1.0 + math.exp(80.0))
+    s = lr.tanh_decay(1.0, decay_steps=10, lower=-100.0, upper=100.0, end_value=0.0)
+    v = s.lr(np.array([-5, 0, 9, 10, 20]))
+    assert v[0] == v[1] == 1.0 and v[2] == v[3] == v[4] == floor
+    r = lr.tanh_decay(0.0, decay_steps=10, lower=-100.0, upper=100.0, end_value=1.0)
+    v = r.lr(np.array([0, 1, 10, 20]))
+    assert v[0] == v[1] == floor and v[2] == v[3] == 1.0
+
+
+# ---------------------------------------------------------------------------
+# warmup momentum hold: array-valued and traced wrapped schedules
+
+
+def _oc(peak: object) -> lr.Schedule:
+    return lr.one_cycle(peak, total_steps=10, base_momentum=0.8, max_momentum=0.9)
+
+
+def test_warmup_momentum_hold_array_parameters() -> None:
+    s = lr.warmup(_oc(np.array([0.1, 0.2])), 3)
+    m = s.momentum(np.arange(6))
+    assert m.shape == (6, 2)
+    np.testing.assert_array_equal(m[:4], np.full((4, 2), 0.9))
+    np.testing.assert_allclose(m[4:], [[0.85, 0.85], [0.8, 0.8]], rtol=1e-15)
+    assert s.momentum(np.arange(6)[:, None]).shape == (6, 1, 2)
+
+
+def test_warmup_momentum_hold_traced_parameter() -> None:
+    jax = pytest.importorskip("jax")
+    jnp = pytest.importorskip("jax.numpy")
+    f = jax.jit(lambda pk: lr.warmup(_oc(pk), 3).momentum(jnp.arange(6)))
+    np.testing.assert_allclose(np.asarray(f(0.1)), [0.9, 0.9, 0.9, 0.9, 0.85, 0.8], rtol=1e-6)
+    g = jax.jit(lambda pk: lr.warmup(_oc(pk), 3).lr(jnp.arange(6)))
+    np.testing.assert_allclose(
+        np.asarray(g(0.1)), lr.warmup(_oc(0.1), 3).lr(np.arange(6)), rtol=1e-6
+    )
+
+
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {"mode": "triangular"},
+        {"mode": "triangular2"},
+        {"mode": "exp_range", "gamma": 0.99},
+        {"mode": "triangular", "step_size_down": 7, "stairs_up": 2, "stairs_down": 3},
+        {"mode": "triangular2", "step_size_down": 3, "stairs_up": 4},
+    ],
+    ids=str,
+)
+def test_jax_float32_cyclic_momentum(kw: dict) -> None:
+    """The float32 momentum path (complements from triangle_complement) against float64."""
+    jnp = _jax32()
+    s = lr.cyclic(0.01, 0.1, step_size_up=4, base_momentum=0.01, max_momentum=0.9, **kw)
+    t = np.arange(0, 60)
+    want = s.momentum(t)
+    got = np.asarray(s.momentum(jnp.asarray(t, dtype=jnp.int32)), dtype=np.float64)
+    np.testing.assert_allclose(got, want, rtol=3e-6, atol=0)
+
+
+def test_jax_float32_step_decay_many_stairs() -> None:
+    jnp = _jax32()
+    s = lr.step_decay(0.5, step_size=2, decay_rate=0.9)
+    t = np.arange(0, 400, 7)
+    got = np.asarray(s.lr(jnp.asarray(t, dtype=jnp.int32)), dtype=np.float64)
+    np.testing.assert_allclose(got, s.lr(t), rtol=2e-6, atol=0)
+
+
+def test_more_bounds_exact() -> None:
+    lo, hi = lr.one_cycle(0.1, total_steps=100).bounds()
+    assert (float(lo), float(hi)) == (0.1 / 25.0 / 1e4, 0.1)
+    lo, hi = lr.cosine_restarts(1.0, first_cycle_steps=10, min_value=0.1).bounds()
+    assert (float(lo), float(hi)) == (0.1, 1.0)
+    lo, hi = lr.cosine_restarts(1.0, first_cycle_steps=10, min_value=0.1, peak_decay=0.5).bounds()
+    assert (float(lo), float(hi)) == (0.0, 1.0)
+
+
+def test_wsd_short_and_shaped_warmup() -> None:
+    one = lr.warmup_stable_decay(1.0, warmup_steps=1, stable_steps=2, decay_steps=2, init_value=0.5)
+    assert [one.value(t) for t in range(6)] == [0.5, 1.0, 1.0, 1.0, 0.5, 0.0]
+    lin = lr.warmup_stable_decay(1.0, warmup_steps=4, stable_steps=1, decay_steps=2)
+    cos = lr.warmup_stable_decay(
+        1.0, warmup_steps=4, stable_steps=1, decay_steps=2, warmup_shape="cosine"
+    )
+    assert lin.value(1) == 0.25 and cos.value(1) == pytest.approx(0.5 - 0.5 * math.cos(math.pi / 4))
+
+
+def test_scale_bounds_of_unbounded_child() -> None:
+    r = lr.linear_range_test(1e-3, step_size=10)  # bounds (1e-3, inf)
+    assert lr.scale(r, factor=0.0, offset=0.1).bounds() == (0.1, 0.1)
+    lo, hi = lr.scale(r, factor=2.0, offset=0.1).bounds()
+    assert lo == pytest.approx(0.102) and hi == math.inf
+
+
+@pytest.mark.parametrize("factory", [lr.warmup_linear_decay, lr.warmup_cosine])
+def test_warmup_presets_errors_and_zero_warmup(factory: object) -> None:
+    name = factory.__name__
+    ok = {"peak_value": 1.0, "warmup_steps": 2, "total_steps": 6}
+    for key, bad in [
+        ("warmup_steps", -1),
+        ("total_steps", 0),
+        ("peak_value", -1.0),
+        ("init_value", -1.0),
+    ]:
+        with pytest.raises(ValueError, match=rf"^{name}: {key}"):
+            factory(**{**ok, key: bad})
+    with pytest.raises(ValueError, match=rf"^{name}: total_steps must be > warmup_steps"):
+        factory(**{**ok, "warmup_steps": 6})
+    s = factory(peak_value=1.0, warmup_steps=0, total_steps=2)
+    assert s.value(0) == 1.0 and s.value(2) == 0.0
+
+
+def test_warmup_cosine_exponent_and_init_value() -> None:
+    s = lr.warmup_cosine(
+        peak_value=1.0, warmup_steps=2, total_steps=6, exponent=2.0, init_value=0.5
+    )
+    want = [0.5, 0.75, 1.0, 0.7285533905932737, 0.25, 0.02144660940672625, 0.0]
+    assert [s.value(t) for t in range(7)] == pytest.approx(want, rel=1e-14, abs=0)
+
+
+def test_jax_float32_precise_weights() -> None:
+    """float32 poly/cosine weights with exponent != 1 (``1 - xc**k`` taken as ``-expm1``)."""
+    jnp = _jax32()
+    for s in (
+        lr.polynomial(0.1, 0.0, power=0.5, transition_steps=1000),
+        lr.polynomial(0.1, 1e-4, power=2.5, transition_steps=997),
+        lr.cosine_decay(0.1, 1000, exponent=2.0),
+        lr.cosine_decay(0.1, 999, exponent=0.7, end_value=1e-5),
+        # rising segments and mixed (per-element) directions take the other weight
+        lr.polynomial(1e-4, 0.1, power=0.5, transition_steps=1000),
+        lr.polynomial(0.0, 0.1, power=2.5, transition_steps=997),
+        lr.polynomial(np.array([0.1, 0.0]), np.array([0.0, 0.1]), power=0.5, transition_steps=1000),
+        lr.cosine_decay(np.array([0.1, 0.0]), 999, exponent=0.7, end_value=np.array([0.0, 0.1])),
+    ):
+        t = np.concatenate([np.arange(0, 20), np.arange(480, 520), np.arange(975, 1003)])
+        got = np.asarray(s.lr(jnp.asarray(t, dtype=jnp.int32)), dtype=np.float64)
+        want = s.lr(t)
+        np.testing.assert_allclose(got, want, rtol=3e-6, atol=1e-6 * float(np.max(want)) * 1e-6)
