@@ -100,6 +100,7 @@ from torch.optim.lr_scheduler import LRScheduler
 
 from lrcurves import Schedule
 from lrcurves.compat import colossalai as _compat
+from lrcurves.validate import state_dict_of, state_floats, state_int
 
 __all__ = list(_compat.CLASS_NAMES)
 
@@ -183,8 +184,42 @@ class _ColossalAIScheduler(LRScheduler):
     def state_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if k not in _STATE_EXCLUDE}
 
+    def _check_state_params(self, params: dict[str, Any], bases: list[float]) -> None:
+        """The loaded parameters must build valid curves."""
+        try:
+            for b in bases:
+                _compat.schedule(self._class_name, base_lr=b, **params)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"{type(self).__name__}.load_state_dict: invalid parameters in the state: {exc}"
+            ) from None
+
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        self.__dict__.update({k: v for k, v in state_dict.items() if k not in _STATE_EXCLUDE})
+        """Restore :meth:`state_dict` output (torch's ``__dict__`` update), checked first.
+
+        ColossalAI (torch) accepts any dict here; this drop-in refuses, with
+        :class:`ValueError` and nothing changed, a state of another class
+        (other parameters) or a corrupted one (a non-integer ``last_epoch``,
+        wrong-length or non-numeric ``base_lrs``/``_last_lr``): those would
+        only fail later, inside ``step()``.
+        """
+        where = type(self).__name__
+        sd = state_dict_of(where, state_dict, ("last_epoch", "base_lrs", "_params"))
+        n = len(self.optimizer.param_groups)
+        state_int(where, sd, "last_epoch", min=-1)
+        if "_step_count" in sd:
+            state_int(where, sd, "_step_count", min=0)
+        base = state_floats(where, sd, "base_lrs", n, min=0.0)
+        if "_last_lr" in sd:
+            state_floats(where, sd, "_last_lr", n)
+        params = sd["_params"]
+        if not isinstance(params, dict) or set(params) != set(self._params):
+            raise ValueError(
+                f"{where}.load_state_dict: the state's parameters {sorted(params) if isinstance(params, dict) else params!r:.200} "
+                f"are not {where}'s {sorted(self._params)}: a state saved by another scheduler"
+            )
+        self._check_state_params(params, base)
+        self.__dict__.update({k: v for k, v in sd.items() if k not in _STATE_EXCLUDE})
         self._schedule_bases = ()  # rebuild from the loaded base_lrs on next use
 
 
@@ -561,8 +596,11 @@ class _CallableScheduler(_ColossalAIScheduler):
         ]
         return sd
 
+    def _check_state_params(self, params: dict[str, Any], bases: list[float]) -> None:
+        pass  # the curves need the callables, which the state does not hold
+
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        fns = state_dict.get("lr_lambdas") or []
+        fns = (state_dict.get("lr_lambdas") if isinstance(state_dict, dict) else None) or []
         super().load_state_dict(state_dict)
         for f, d in zip(self.lr_lambdas, fns, strict=False):
             if d is not None:

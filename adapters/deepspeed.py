@@ -61,6 +61,7 @@ from typing import Any
 
 from lrcurves import Schedule
 from lrcurves.compat import deepspeed as _ds
+from lrcurves.validate import state_dict_of, state_int
 
 __all__ = ["LRRangeTest", "OneCycle", "WarmupCosineLR", "WarmupDecayLR", "WarmupLR"]
 
@@ -132,7 +133,15 @@ class _DeepSpeedScheduler:
         return {"last_batch_iteration": self.last_batch_iteration}
 
     def load_state_dict(self, sd: dict[str, Any]) -> None:
-        self.last_batch_iteration = sd["last_batch_iteration"]
+        """Restore the step counter.
+
+        Unlike DeepSpeed, which assigns whatever it is given (``"x"`` fails
+        later in ``get_lr``, ``5.5`` silently gives fractional-step LRs),
+        the counter must be an integer ``>= -1``, and a state without it
+        (another scheduler's) raises :class:`ValueError`.
+        """
+        st = state_dict_of(type(self).__name__, sd, ("last_batch_iteration",))
+        self.last_batch_iteration = state_int(type(self).__name__, st, "last_batch_iteration", min=-1)
 
     # -- lrcurves extras ---------------------------------------------------
     @property

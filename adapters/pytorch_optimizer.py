@@ -98,6 +98,7 @@ import lrcurves
 from lrcurves import Schedule
 from lrcurves.compat import pytorch_optimizer as _po
 from lrcurves.layerwise import no_weight_decay
+from lrcurves.validate import state_dict_of, state_floats, state_int
 
 __all__ = [
     "ConstantLR",
@@ -178,8 +179,16 @@ class _BaseLinearWarmup:
         return {"step_t": self.step_t, "last_lr": list(self.last_lr)}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        self.step_t = int(state_dict["step_t"])
-        self.last_lr = list(state_dict["last_lr"])
+        """Restore ``step_t`` and ``last_lr``; a foreign or corrupted state raises ValueError.
+
+        (pytorch_optimizer's ``BaseLinearWarmupScheduler`` has no
+        ``load_state_dict``; this one checks the types before restoring.)
+        """
+        where = type(self).__name__
+        sd = state_dict_of(where, state_dict, ("step_t", "last_lr"))
+        step_t = state_int(where, sd, "step_t", min=0)
+        self.last_lr = state_floats(where, sd, "last_lr")
+        self.step_t = step_t
 
 
 class LinearScheduler(_BaseLinearWarmup):
@@ -208,6 +217,37 @@ class PolyScheduler(_BaseLinearWarmup):
 
 # ---------------------------------------------------------------------------
 # torch LRScheduler subclasses
+
+
+_NOT_STATE = ("optimizer", "schedule", "_raw", "_constructing")
+
+
+def _plain_state(sched: LRScheduler) -> dict[str, Any]:
+    """torch's ``state_dict`` (``__dict__`` but the optimizer) without lrcurves objects.
+
+    The schedules are derived from the hyperparameters in the state and
+    rebuilt on load, so ``torch.load(weights_only=True)`` (torch's default)
+    reads the checkpoint.
+    """
+    return {k: v for k, v in sched.__dict__.items() if k not in _NOT_STATE}
+
+
+def _load_plain_state(sched: LRScheduler, state_dict: Any, required: tuple[str, ...], rebuild: Any) -> None:
+    where = type(sched).__name__
+    sd = state_dict_of(where, state_dict, ("last_epoch", *required))
+    state_int(where, sd, "last_epoch", min=-1)
+    n = len(sched.optimizer.param_groups)
+    for key in ("base_lrs", "_last_lr"):
+        if key in sd:
+            state_floats(where, sd, key, n)
+    old = dict(sched.__dict__)
+    sched.__dict__.update({k: v for k, v in sd.items() if k not in _NOT_STATE})
+    try:
+        rebuild()
+    except (TypeError, ValueError) as exc:
+        sched.__dict__.clear()
+        sched.__dict__.update(old)
+        raise ValueError(f"{where}.load_state_dict: invalid hyperparameters in the state: {exc}") from None
 
 
 class CosineAnnealingWarmupRestarts(LRScheduler):
@@ -256,6 +296,31 @@ class CosineAnnealingWarmupRestarts(LRScheduler):
     def get_lr(self) -> list[float]:  # type: ignore[override]
         return [g["lr"] for g in self.optimizer.param_groups]
 
+    def state_dict(self) -> dict[str, Any]:
+        return _plain_state(self)
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """torch's ``__dict__`` update, checked first; the curve is rebuilt from the loaded hyperparameters."""
+        _load_plain_state(
+            self, state_dict, ("first_cycle_steps", "cycle_mult", "base_max_lr", "min_lr", "warmup_steps", "gamma"),
+            self._rebuild,
+        )
+
+    def _rebuild(self) -> None:
+        params = {
+            "first_cycle_steps": self.first_cycle_steps,
+            "cycle_mult": self.cycle_mult,
+            "max_lr": self.base_max_lr,
+            "min_lr": self.min_lr,
+            "warmup_steps": self.warmup_steps,
+            "gamma": self.gamma,
+        }
+        self.schedule = _po.cosine_annealing_with_warmup(**params)
+        self._raw = _po._cawr_raw(
+            int(self.first_cycle_steps), float(self.cycle_mult), float(self.base_max_lr), float(self.min_lr),
+            int(self.warmup_steps), float(self.gamma),
+        )
+
     def step(self, epoch: int | float | None = None) -> None:  # type: ignore[override]
         if epoch is None:
             self.last_epoch += 1
@@ -292,6 +357,17 @@ class REXScheduler(LRScheduler):
 
     def get_lr(self) -> float:  # type: ignore[override]
         return self.last_lr[0]
+
+    def state_dict(self) -> dict[str, Any]:
+        return _plain_state(self)
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """torch's ``__dict__`` update, checked first; the curve is rebuilt from the loaded hyperparameters."""
+
+        def rebuild() -> None:
+            self.schedule = _po.rex(total_steps=self.total_steps, max_lr=self.max_lr, min_lr=self.min_lr)
+
+        _load_plain_state(self, state_dict, ("total_steps", "max_lr", "min_lr", "step_t"), rebuild)
 
     def step(self, epoch: int | None = None) -> float:  # type: ignore[override]
         """Advance one step (``epoch`` is ignored, as in the original) and return the LR."""

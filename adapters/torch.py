@@ -36,7 +36,8 @@ from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
 from lrcurves import Schedule, from_config
-from lrcurves.validate import as_choice, as_value
+from lrcurves._schedule import iter_schedules
+from lrcurves.validate import as_choice, as_value, state_dict_of, state_floats, state_int
 
 __all__ = [
     "ChainedScheduler",
@@ -65,11 +66,15 @@ _NAME = "CurveScheduler"
 def _check_schedule(where: str, s: Any) -> Schedule:
     if not isinstance(s, Schedule):
         raise TypeError(f"{_NAME}: {where} must be a lrcurves Schedule, got {type(s).__name__}")
-    if s._arrays:
-        raise ValueError(
-            f"{_NAME}: {where} {s!r} has array-valued parameters {list(s._arrays)}; "
-            "a torch scheduler needs one scalar value per step"
-        )
+    # the whole tree: a sweep nested in a combinator (warmup of a cosine over
+    # [1e-3, 2e-3]) would otherwise fail deep inside value() with a NumPy error
+    for node in iter_schedules(s):
+        if node._arrays:
+            inner = "" if node is s else f" (nested {node.name} has {list(node._arrays)})"
+            raise ValueError(
+                f"{_NAME}: {where} {s!r:.200} has array-valued parameters{inner}; "
+                "a torch scheduler needs one scalar value per step"
+            )
     return s
 
 
@@ -376,37 +381,62 @@ class CurveScheduler(LRScheduler):
         }
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore :meth:`state_dict` output; schedules are rebuilt from their configs."""
-        sd = dict(state_dict)
-        mode = as_choice(_NAME, "mode", sd["mode"], ("absolute", "multiplier"))
+        """Restore :meth:`state_dict` output; schedules are rebuilt from their configs.
+
+        The state is checked before anything changes: a state saved by
+        another scheduler (torch's ``CosineAnnealingLR``, say), one saved in
+        the other ``mode``, or a corrupted one (wrong types, wrong group
+        counts, invalid schedule configs) raises :class:`ValueError` and
+        leaves this scheduler as it was.  Torch's own schedulers accept any
+        dict here; this one does not, since its state rebuilds schedules.
+        """
+        where = _NAME
+        sd = state_dict_of(where, state_dict, ("last_epoch", "_step_count", "mode", "base_lrs", "schedule"))
+        if sd["mode"] != self.mode:
+            raise ValueError(
+                f"{where}.load_state_dict: the state was saved in mode {sd['mode']!r}, this scheduler "
+                f"runs in mode {self.mode!r}; build it with mode={sd['mode']!r} to resume that run"
+            )
         n = len(self.optimizer.param_groups)
-        sched = None if sd.get("schedule") is None else from_config(sd["schedule"])
+
+        def config(key: str, c: Any) -> Schedule:
+            try:
+                return _check_schedule(key, from_config(c))
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"{where}.load_state_dict: {key!r} is not a valid schedule config: {exc}") from None
+
+        sched = None if sd.get("schedule") is None else config("schedule", sd["schedule"])
         gs = sd.get("group_schedules")
-        group_schedules = None if gs is None else [from_config(c) for c in gs]
+        if gs is not None and (isinstance(gs, (str, bytes, dict)) or not isinstance(gs, (list, tuple))):
+            raise ValueError(f"{where}.load_state_dict: 'group_schedules' must be a list of configs or None")
+        group_schedules = None if gs is None else [config(f"group_schedules[{i}]", c) for i, c in enumerate(gs)]
         scheds = [sched] * n if group_schedules is None else group_schedules
         if len(scheds) != n or any(s is None for s in scheds):
             raise ValueError(
-                f"{_NAME}: state_dict has {len(scheds)} group schedules but the optimizer "
+                f"{where}.load_state_dict: the state has {len(scheds)} group schedules but the optimizer "
                 f"has {n} param groups"
             )
         mom = sd.get("momentum")
         if isinstance(mom, dict):
-            mom = from_config(mom)
-        base_lrs = [float(b) for b in sd["base_lrs"]]
-        if len(base_lrs) != n:
-            raise ValueError(f"{_NAME}: state_dict has {len(base_lrs)} base_lrs for {n} param groups")
-        gscale = sd.get("group_scale")
-        self.mode = mode
+            mom = config("momentum", mom)
+        elif mom is not None and not isinstance(mom, bool):
+            raise ValueError(f"{where}.load_state_dict: 'momentum' must be None, a bool or a config, got {mom!r:.80}")
+        base_lrs = state_floats(where, sd, "base_lrs", n, min=0.0)
+        gscale = None if sd.get("group_scale") is None else state_floats(where, sd, "group_scale", n, min=0.0)
+        last_lr = state_floats(where, sd, "_last_lr", n, min=0.0) if "_last_lr" in sd else list(self._last_lr)
+        last_epoch = state_int(where, sd, "last_epoch", min=-1)
+        step_count = state_int(where, sd, "_step_count", min=0)
+        # everything checked: now restore
         self.schedule = sched
         self.group_schedules = group_schedules
-        self._scheds = [_check_schedule("schedule", s) for s in scheds]
-        self.group_scale = None if gscale is None else [float(v) for v in gscale]
+        self._scheds = scheds
+        self.group_scale = gscale
         self.momentum = mom
         self._mom_fns = self._resolve_momentum(self.optimizer)
         self.base_lrs = base_lrs
-        self.last_epoch = int(sd["last_epoch"])
-        self._step_count = int(sd["_step_count"])
-        self._last_lr = list(sd.get("_last_lr", self._last_lr))
+        self.last_epoch = last_epoch
+        self._step_count = step_count
+        self._last_lr = last_lr
         self._init_scales(base_lrs)
 
     def __repr__(self) -> str:

@@ -24,14 +24,16 @@ what is wrong and where -- never another exception, never a hang:
   entries, and reject non-finite numbers and lists where a scalar belongs;
 * large tables may live next to the config as NumPy ``.npy`` files: a
   parameter value ``{"$npy": "table.npy"}`` (a path relative to the config
-  file, or to the current directory for in-memory configs) loads a 1-d real
-  array with ``allow_pickle=False``, under the same file checks;
+  file, or to the current directory for in-memory configs) loads a 1-d
+  integer or float array (never an object array), under the same file
+  checks;
   :func:`save_config` writes such configs.
 
 Loading never imports, evaluates or unpickles anything: the only code that
 runs is the registered factories, the registered format loaders (imported
 once, from their entry points, by :func:`config_formats`), ``json`` and
-``numpy.load(allow_pickle=False)``.
+a regex over the header of a ``.npy`` table (not ``numpy.load``, whose
+header parser compiles).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import stat
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -47,7 +50,7 @@ from typing import Any
 
 import numpy as np
 
-from lrcurves._schedule import _REGISTRY, Schedule, get
+from lrcurves._schedule import Schedule, get, names
 from lrcurves.validate import MAX_DEPTH, MAX_TABLE, brief
 
 __all__ = [
@@ -262,7 +265,7 @@ def _decode(key: str, v: Any) -> Any:
 
 def _is_core_config(config: Mapping[str, Any]) -> bool:
     name = config.get("name") if "name" in config else None
-    return isinstance(name, str) and set(config) <= {"name", "params"} and name in _REGISTRY
+    return isinstance(name, str) and set(config) <= {"name", "params"} and name in names(presets=True)
 
 
 def _at(path: str) -> str:
@@ -362,7 +365,7 @@ def _read_bytes(path: str, limit: int, what: str) -> bytes:
 def _check_stat(st: os.stat_result, path: str, limit: int, what: str) -> None:
     mode = st.st_mode
     if stat.S_ISDIR(mode):
-        raise ValueError(f"{what} {path!r} is a directory, not a file")
+        raise ValueError(f"cannot read {what} {path!r}: it is a directory, not a file")
     if not stat.S_ISREG(mode):
         kind = (
             "a FIFO" if stat.S_ISFIFO(mode)
@@ -371,10 +374,10 @@ def _check_stat(st: os.stat_result, path: str, limit: int, what: str) -> None:
             else "a socket" if stat.S_ISSOCK(mode)
             else "not a regular file"
         )
-        raise ValueError(f"{what} {path!r} is {kind}; only regular files are read")
+        raise ValueError(f"cannot read {what} {path!r}: it is {kind}; only regular files are read")
     if st.st_size > limit:
         raise ValueError(
-            f"{what} {path!r} is {st.st_size} bytes, over the {limit}-byte limit"
+            f"cannot read {what} {path!r}: it is {st.st_size} bytes, over the {limit}-byte limit"
             + (f" (store large tables as {NPY_KEY!r} files next to the config)" if what == "config file" else "")
         )
 
@@ -400,21 +403,49 @@ def _load_npy(ref: Any, key: str) -> np.ndarray:
         p = (_STATE.base or Path.cwd()) / p
     path = str(p)
     data = _read_bytes(path, MAX_NPY_BYTES, f"{NPY_KEY} table for {key!r}")
-    import io
-
     try:
-        arr = np.load(io.BytesIO(data), allow_pickle=False)
-    except Exception as exc:  # ValueError (pickled objects, bad header), EOFError, OSError
+        return _parse_npy(data)
+    except ValueError as exc:
+        raise ValueError(f"{NPY_KEY} table for {key!r} in {path!r}: {exc}") from None
+
+
+_NPY_MAGIC = b"\x93NUMPY"
+_NPY_HEADER = re.compile(
+    r"""\{\s*'descr':\s*'(?P<descr>[<>|=]?[iuf][1248])',\s*'fortran_order':\s*(?:False|True),"""
+    r"""\s*'shape':\s*\((?P<n>\d+),?\),?\s*\}\s*$"""
+)
+
+
+def _parse_npy(data: bytes) -> np.ndarray:
+    """A 1-d integer or float array from ``.npy`` bytes, header parsed by a regex.
+
+    ``numpy.load`` reads the header with ``ast.literal_eval`` (a compile) and
+    can unpickle object arrays; a table needs neither.
+    """
+    if data[:6] != _NPY_MAGIC or len(data) < 10:
+        raise ValueError("not a .npy file (bad magic bytes)")
+    major = data[6]
+    if major == 1:
+        hlen, start = int.from_bytes(data[8:10], "little"), 10
+    elif major in (2, 3):
+        hlen, start = int.from_bytes(data[8:12], "little"), 12
+    else:
+        raise ValueError(f"unsupported .npy version {major}")
+    try:
+        header = data[start : start + hlen].decode("latin1")
+    except UnicodeDecodeError:  # pragma: no cover - latin1 decodes any byte
+        raise ValueError("unreadable .npy header") from None
+    m = _NPY_HEADER.match(header.strip())
+    if m is None:
         raise ValueError(
-            f"{NPY_KEY} table for {key!r} in {path!r} is not a readable .npy array: "
-            f"{type(exc).__name__}: {brief(str(exc))}"
-        ) from None
-    if not isinstance(arr, np.ndarray) or arr.ndim != 1 or arr.dtype.kind not in "iuf":
-        raise ValueError(
-            f"{NPY_KEY} table for {key!r} in {path!r} must be a 1-d integer or float array, "
-            f"got {getattr(arr, 'shape', '?')} {getattr(arr, 'dtype', type(arr).__name__)}"
+            f"must be a 1-d integer or float array (.npy header {brief(header.strip())}); "
+            "object arrays and other shapes are refused"
         )
-    return arr
+    dtype, n = np.dtype(m["descr"]), int(m["n"])
+    body = data[start + hlen :]
+    if len(body) != n * dtype.itemsize:
+        raise ValueError(f"truncated or padded: {len(body)} data bytes for {n} entries of {dtype}")
+    return np.frombuffer(body, dtype=dtype, count=n)
 
 
 # ---------------------------------------------------------------------------
@@ -429,8 +460,9 @@ def save_config(
     Tables (sequences of numbers) longer than ``npy_threshold`` entries are
     written as ``.npy`` files next to the JSON (``<stem>.<param>.<n>.npy``)
     and referenced as ``{"$npy": name}``: a million-entry table loads in
-    milliseconds instead of a JSON parse.  ``None`` keeps everything inline.
-    Returns the JSON path.
+    milliseconds instead of a JSON parse, and a config whose tables would
+    exceed :data:`MAX_CONFIG_BYTES` as JSON still loads.  ``None`` keeps
+    everything inline.  Returns the JSON path.
     """
     if not isinstance(schedule, Schedule):
         raise TypeError(f"save_config() needs a Schedule, got {type(schedule).__name__}")

@@ -28,6 +28,7 @@ __all__ = [
     "ScheduleSpec",
     "curve",
     "piecewise",
+    "register_preset",
     "stair_ranges",
     "get",
     "names",
@@ -134,7 +135,7 @@ class ScheduleSpec:
     lr: Kernel
     momentum: Kernel | None = None
     family: str = ""
-    kind: Literal["schedule", "combinator"] = "schedule"
+    kind: Literal["schedule", "combinator", "preset"] = "schedule"
     monotone: Literal["increasing", "decreasing"] | None = None
     bounds: Callable[[Params], tuple[float, float]] | None = None
     momentum_bounds: Callable[[Params], tuple[float, float]] | None = None
@@ -210,23 +211,46 @@ def register(
     return deco
 
 
-def names() -> tuple[str, ...]:
-    """All registered schedule names, sorted."""
-    return tuple(sorted(_REGISTRY))
+_PRESETS: dict[str, ScheduleSpec] = {}
+
+
+def _no_kernel(xp: Namespace, t: Any, p: Params) -> Any:  # pragma: no cover - never called
+    raise TypeError("a preset builds another schedule; it has no kernel of its own")
+
+
+def register_preset(name: str) -> Callable[[Callable[..., Schedule]], Callable[..., Schedule]]:
+    """Class the decorated factory as *preset* ``name``: a named recipe that builds
+    other registered schedules (``warmup_cosine`` returns a ``warmup``).
+
+    Presets are found by :func:`get`, :func:`spec`, configs and the CLI
+    (``--schedule warmup_cosine``), and listed by ``names(presets=True)``.
+    """
+
+    def deco(factory: Callable[..., Schedule]) -> Callable[..., Schedule]:
+        module = factory.__module__.rsplit(".", 1)[-1].lstrip("_")
+        _PRESETS[name] = ScheduleSpec(name=name, factory=factory, lr=_no_kernel, family=module, kind="preset")
+        return factory
+
+    return deco
+
+
+def names(*, presets: bool = False) -> tuple[str, ...]:
+    """All registered schedule names, sorted (with ``presets=True``, the presets too)."""
+    return tuple(sorted({*_REGISTRY, *(_PRESETS if presets else ())}))
 
 
 def spec(name: str) -> ScheduleSpec:
     """The :class:`ScheduleSpec` registered as ``name``."""
     try:
-        return _REGISTRY[name]
+        return _REGISTRY[name] if name in _REGISTRY else _PRESETS[name]
     except KeyError:
         raise ValueError(_unknown_name_message(name)) from None
 
 
 def _unknown_name_message(name: object) -> str:
-    close = difflib.get_close_matches(str(name), list(_REGISTRY), n=3)
+    close = difflib.get_close_matches(str(name), [*_REGISTRY, *_PRESETS], n=3)
     hint = f" Did you mean {', '.join(map(repr, close))}?" if close else ""
-    return f"unknown schedule {name!r}.{hint} Valid names: {', '.join(names())}"
+    return f"unknown schedule {name!r}.{hint} Valid names: {', '.join(names(presets=True))}"
 
 
 def get(name: str, /, **params: Any) -> Schedule:
@@ -497,7 +521,8 @@ class Schedule:
     def _eval(self, step: Any, xp: Namespace | None, momentum: bool) -> Any:
         ns, t = prepare(step, xp)
         if ns is SCALAR:
-            if not self._arrays:
+            # _pshape covers sweeps nested in combinators too (warmup of a sweep)
+            if not self._arrays and not self._pshape:
                 v = self.momentum_value(t) if momentum else self.value(t)
                 return np.asarray(v, dtype=np.float64)
             ns, t = numpy_namespace(), np.asarray(t)

@@ -125,7 +125,10 @@ def _weights_precise(xp: Namespace, u: Any, uc: Any, shape: str, k: float, lengt
     inv = 1.0 / math.log(length)
     w = xp.minimum(inv * xp.log1p(u * length), 1.0)
     v = (1.0 + u * length) / length
-    lv = xp.where(v <= 0.5, xp.log(v), xp.log1p((1.0 - uc * length) / length))
+    # the unselected branch must stay finite too: in float32 at a huge length
+    # (1 - ūL) / L can round to -1 where v <= 1/2; where it is selected the
+    # argument is v - 1 > -1/2, so the floor at -3/4 never changes a value
+    lv = xp.where(v <= 0.5, xp.log(v), xp.log1p(xp.maximum((1.0 - uc * length) / length, -0.75)))
     wc = xp.where(u <= 0.0, 1.0, xp.clip(-inv * lv, 0.0, 1.0))
     return w, wc
 
@@ -304,9 +307,14 @@ def triangle(
     pos = xp.where(rising, r / float(up), (float(total) - r) / float(down))
     if reference_order(xp, tf):
         ratio = up / total
-        x = 1.0 + tf / total - cycle
+        # float(total): NumPy and torch convert the int the same way; JAX
+        # overflows parsing a Python int of 2**63 (two 2**62 halves)
+        x = 1.0 + tf / float(total) - cycle
         # under XLA t / L may round across the cycle edge: clip to the triangle
-        pos_t = xp.clip(xp.where(rising, x / ratio, (x - 1.0) / (ratio - 1.0)), 0.0, 1.0)
+        # a safe denominator chosen from the parameters: up / L rounds to 1
+        # when the falling side is tiny next to the rising one
+        fall = ratio - 1.0 if ratio != 1.0 else -1.0
+        pos_t = xp.clip(xp.where(rising, x / ratio, (x - 1.0) / fall), 0.0, 1.0)
         pos = xp.where(tf < float(_EXACT_CYCLES * total), pos_t, pos)
     # each side with stairs replaces its own continuous position (DeepSpeed
     # OneCycle: one side may be continuous, the other stepped)

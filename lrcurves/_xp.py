@@ -271,7 +271,10 @@ def prepare(step: Any, xp: Namespace | None = None) -> tuple[Namespace, Any]:
 
     * integer steps of any width or signedness become the namespace's
       default integer dtype (int64; int32 in JAX with x64 off); an unsigned
-      dtype wider than that becomes the default floating dtype instead;
+      dtype wider than that (uint64) becomes the default floating dtype when
+      it is float64, else (torch's float32 default; uint32 in JAX with x64
+      off) the signed integer of its width, saturating at its maximum (past
+      every schedule's end);
     * float16/bfloat16 steps become float32;
     * negative steps become 0; NaN stays NaN.
 
@@ -288,7 +291,17 @@ def prepare(step: Any, xp: Namespace | None = None) -> tuple[Namespace, Any]:
         if dt != target:
             lo, hi = ns.iinfo(dt), ns.iinfo(target)
             ok = lo.min >= hi.min and lo.max <= hi.max
-            t = ns.astype(t, target if ok else _info(ns, t)["real floating"])
+            fdt = _info(ns, t)["real floating"]
+            if not ok and lo.bits == hi.bits and ns.finfo(fdt).bits < 64:
+                # uint64 in torch with its float32 default (uint32 in JAX with
+                # x64 off): a float32 step loses whole steps past 2**24, so the
+                # signed dtype of the same width, saturating -- values from
+                # 2**63 (2**31) on wrap negative in the cast and become its
+                # maximum (torch has no uint64 comparison to clamp with first)
+                t = ns.astype(t, target)
+                t = ns.where(t < 0, ns.full_like(t, hi.max), t)
+            else:
+                t = ns.astype(t, target if ok else fdt)
     elif ns.finfo(dt).bits < 32:
         t = ns.astype(t, ns.float32)
     # one pass; maximum propagates NaN on every backend (the array API requires it)
@@ -306,7 +319,9 @@ def _is_int(xp: Namespace, t: Any) -> bool:
 
 
 def _int_max(xp: Namespace, t: Any) -> float:
-    return math.inf if xp is SCALAR else float(xp.iinfo(t.dtype).max)
+    # an int, not float(iinfo.max): 2**63 - 1 rounds to 2**63 as a float, so a
+    # divisor of exactly 2**63 (a cycle of two 2**62 halves) passed the check
+    return math.inf if xp is SCALAR else int(xp.iinfo(t.dtype).max)
 
 
 def divmod_steps(xp: Namespace, t: Any, n: int) -> tuple[Any, Any]:
@@ -442,11 +457,18 @@ def count_reached(xp: Namespace, t: Any, marks: tuple[int, ...] | tuple[float, .
         # t >= m  <=>  t >= ceil(m); marks beyond the dtype are never reached
         # (they are the largest, so dropping them keeps every count right)
         top = int(xp.iinfo(t.dtype).max)
-        table: list[Any] = [c for c in (math.ceil(m) for m in marks) if c <= top]
-        if not table:
+
+        def ints() -> Any:
+            return [c for c in (math.ceil(m) for m in marks) if c <= top]
+
+        # a Table keeps the converted marks: no O(n) rebuild per call
+        table: Any = marks.cached(("ceil", top), ints) if isinstance(marks, Table) else ints()
+        if not len(table):
             return xp.astype(t < t, _info(xp, t)["integral"])
     else:
-        table = [float(m) for m in marks]
+        table = marks.cached("floats", lambda: [float(m) for m in marks]) if isinstance(marks, Table) else [
+            float(m) for m in marks
+        ]
     idt = _info(xp, t)["integral"]
     if len(table) <= _FEW_MARKS:
         # a few marks: a sum of comparisons, one fused loop under XLA
@@ -456,6 +478,11 @@ def count_reached(xp: Namespace, t: Any, marks: tuple[int, ...] | tuple[float, .
             cnt = cnt + xp.astype(t >= m, idt)
         return cnt
     dt = t.dtype
+    if isinstance(marks, Table) and len(table) > 256:
+        # one NumPy copy per table and dtype; backends wrap it without a Python loop
+        table = marks.cached(("np", str(dt), _is_int(xp, t)), lambda: np.asarray(table, dtype=np.int64 if _is_int(xp, t) else np.float64))
+        if xp is not numpy_namespace():
+            table = np.array(table)  # torch warns when wrapping read-only or shared arrays
     try:
         from array_api_compat import device
 
@@ -495,6 +522,16 @@ class Table(tuple):  # type: ignore[type-arg]
             a.setflags(write=False)
             self.__dict__["_array"] = a
         return a
+
+    def cached(self, key: Any, make: Any) -> Any:
+        """``make()``, computed once per table and ``key`` (derived lookup arrays)."""
+        v = self.__dict__.get(key)
+        if v is None:
+            v = self.__dict__[key] = make()
+        return v
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Table, (tuple(self),))  # the values only, never the caches
 
 
 def take(xp: Namespace, table: Any, idx: Any, like: Any) -> Any:

@@ -580,7 +580,9 @@ def _product_bounds(p: Params) -> tuple[float, float]:
     lo, hi = 1.0, 1.0
     for s in p.schedules:
         a, b = s.bounds()
-        lo, hi = lo * a, (math.inf if (math.isinf(b) and hi > 0) or math.isinf(hi) else hi * b)
+        lo = lo * a
+        # 0 * inf is 0 here: a factor that is always 0 keeps the product at 0
+        hi = 0.0 if hi == 0.0 or b == 0.0 else hi * b
     return lo, hi
 
 

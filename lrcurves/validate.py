@@ -39,7 +39,7 @@ import itertools
 import math
 import numbers
 import reprlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -59,6 +59,9 @@ __all__ = [
     "check_le",
     "fail",
     "MAX_INT",
+    "state_dict_of",
+    "state_floats",
+    "state_int",
 ]
 
 Value = float | np.ndarray  # what a value parameter becomes after validation
@@ -374,3 +377,59 @@ def check_le(schedule: str, a_name: str, a: Value, b_name: str, b: Value) -> Non
 
 def _show(v: Value) -> str:
     return repr(v.tolist()) if isinstance(v, np.ndarray) else repr(v)
+
+
+# ---------------------------------------------------------------------------
+# scheduler state dicts (checkpoints are hostile input too)
+
+
+def state_dict_of(where: str, sd: Any, required: Sequence[str]) -> dict[str, Any]:
+    """A copy of ``sd``, which must be a dict holding every key of ``required``.
+
+    A state saved by another scheduler, a truncated or hand-edited
+    checkpoint, or no dict at all raise :class:`ValueError` naming the
+    missing keys and the keys present.
+    """
+    if not isinstance(sd, Mapping):
+        raise ValueError(f"{where}.load_state_dict: a state_dict must be a dict, got {type(sd).__name__}")
+    missing = [k for k in required if k not in sd]
+    if missing:
+        have = sorted(str(k) for k in sd)
+        raise ValueError(
+            f"{where}.load_state_dict: not a {where} state (missing {missing}; it has "
+            f"{brief(have)}): a state saved by another scheduler, or a corrupted checkpoint"
+        )
+    return dict(sd)
+
+
+def state_int(where: str, sd: Mapping[str, Any], key: str, *, min: int | None = None) -> int:
+    """``sd[key]`` as an int (a real integer, not ``5.5``, ``"5"`` or ``True``)."""
+    v = sd[key]
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral):
+        raise ValueError(f"{where}.load_state_dict: {key!r} must be an integer, got {brief(v)}")
+    iv = int(v)
+    if abs(iv) > MAX_INT or (min is not None and iv < min):
+        raise ValueError(f"{where}.load_state_dict: {key!r} must be an integer >= {min}, got {brief(v)}")
+    return iv
+
+
+def state_floats(
+    where: str, sd: Mapping[str, Any], key: str, n: int | None = None, *, min: float | None = None
+) -> list[float]:
+    """``sd[key]`` as a list of ``n`` finite floats (``>= min``)."""
+    v = sd[key]
+    if isinstance(v, (str, bytes)) or not isinstance(v, (Sequence, np.ndarray)):
+        raise ValueError(f"{where}.load_state_dict: {key!r} must be a list of numbers, got {brief(v)}")
+    out = []
+    for x in v:
+        if hasattr(x, "item") and getattr(x, "ndim", 0) == 0:
+            x = x.item()  # a 0-d tensor (torch keeps tensor LRs)
+        if isinstance(x, (bool, np.bool_)) or not isinstance(x, numbers.Real):
+            raise ValueError(f"{where}.load_state_dict: {key!r} must hold numbers, got {brief(list(v))}")
+        fx = float(x)
+        if not math.isfinite(fx) or (min is not None and fx < min):
+            raise ValueError(f"{where}.load_state_dict: {key!r} must hold finite values >= {min}, got {brief(list(v))}")
+        out.append(fx)
+    if n is not None and len(out) != n:
+        raise ValueError(f"{where}.load_state_dict: {key!r} has {len(out)} entries for {n} param groups")
+    return out

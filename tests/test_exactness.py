@@ -410,3 +410,21 @@ def test_tabulated_lookup_is_constant_time() -> None:
     for k in range(1000):
         big.value(k * 997)
     assert (time.perf_counter() - t0) / 1000 < 2e-5
+
+
+def test_presets_are_registered_for_get_configs_and_cli() -> None:
+    import subprocess
+    import sys
+
+    assert "warmup_cosine" in L.names(presets=True) and "warmup_cosine" not in L.names()
+    s = L.get("warmup_cosine", peak_value=1.0, warmup_steps=2, total_steps=6)
+    assert s == L.warmup_cosine(peak_value=1.0, warmup_steps=2, total_steps=6)
+    assert L.from_config({"name": "warmup_linear_decay", "params": {"peak_value": 1.0, "warmup_steps": 2, "total_steps": 6}}) == (
+        L.warmup_linear_decay(peak_value=1.0, warmup_steps=2, total_steps=6)
+    )
+    assert L.spec("warmup_cosine").kind == "preset"
+    out = subprocess.run(
+        [sys.executable, "-m", "lrcurves", "summary", "--schedule", "warmup_cosine", "--param", "peak_value=1e-3",
+         "--param", "warmup_steps=10", "--param", "total_steps=100"], capture_output=True, text=True, check=False,
+    )
+    assert out.returncode == 0 and "cosine_decay" in out.stdout, out.stderr

@@ -35,7 +35,7 @@ import numpy as np
 
 import lrcurves
 from lrcurves import Schedule, register_config_format
-from lrcurves.validate import as_bool, as_choice, as_int, as_value
+from lrcurves.validate import MAX_TABLE, as_bool, as_choice, as_int, as_value
 
 __all__ = [
     "COOLDOWN_TYPES",
@@ -224,7 +224,7 @@ def _perm_order(n: int) -> tuple[int, ...]:
 
 def chebyshev_perm_steps(num_epochs: int) -> np.ndarray:
     """pytorch_optimizer 4.1.0's ``get_chebyshev_perm_steps``: nodes in fractal order (note the N - 2)."""
-    n = as_int(_where("get_chebyshev_perm_steps"), "num_epochs", num_epochs, min=1)
+    n = as_int(_where("get_chebyshev_perm_steps"), "num_epochs", num_epochs, min=1, max=MAX_TABLE)
     order = _perm_order(n)
     s = lrcurves.chebyshev(1.0, n, order=order)
     return np.asarray(s(np.arange(len(order))), dtype=np.float64)
@@ -243,7 +243,7 @@ def _epoch_order(num_epochs: int) -> tuple[int, tuple[int, ...]]:
 
 def chebyshev_multipliers(num_epochs: int) -> tuple[float, ...]:
     """The multiplier table: index ``epoch`` (clamped at the end) gives ``get_chebyshev_lr_lambda``."""
-    n = as_int(_where("get_chebyshev_schedule"), "num_epochs", num_epochs, min=1)
+    n = as_int(_where("get_chebyshev_schedule"), "num_epochs", num_epochs, min=1, max=MAX_TABLE)
     p, order = _epoch_order(n)
     s = lrcurves.chebyshev(1.0, p, order=order)
     return tuple(float(v) for v in s(np.arange(len(order))))
@@ -254,7 +254,8 @@ def chebyshev(num_epochs: int, is_warmup: bool = False, base_lr: float = 1.0) ->
     cls = "get_chebyshev_schedule"
     warm = as_bool(_where(cls), "is_warmup", is_warmup)
     b = _lr(cls, "base_lr", base_lr)
-    n = as_int(_where(cls), "num_epochs", num_epochs, min=1)
+    # a table of num_epochs entries (next power of two): bounded like every table
+    n = as_int(_where(cls), "num_epochs", num_epochs, min=1, max=MAX_TABLE)
     if warm:
         return lrcurves.constant(b)
     p, order = _epoch_order(n)

@@ -108,7 +108,7 @@ def inverse_time(
 
     Args:
       init_value: value at step 0, ``>= 0``.
-      decay_rate: rate :math:`r`, ``>= 0``.
+      decay_rate: rate :math:`r`, in ``[0, 1e100]`` (so no step overflows).
       decay_steps: step scale :math:`T`, ``>= 1``.
       staircase: decay in discrete jumps every ``decay_steps`` steps.
 
@@ -122,7 +122,7 @@ def inverse_time(
     return Schedule._make(
         name,
         init_value=as_value(name, "init_value", init_value),
-        decay_rate=as_value(name, "decay_rate", decay_rate),
+        decay_rate=as_value(name, "decay_rate", decay_rate, max=1e100),
         decay_steps=as_int(name, "decay_steps", decay_steps, min=1),
         staircase=as_bool(name, "staircase", staircase),
     )

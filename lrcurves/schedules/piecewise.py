@@ -5,15 +5,14 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Sequence
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 from lrcurves._schedule import Params, Schedule, register, stair_ranges
 from lrcurves._shapes import geometric
-from lrcurves._xp import Namespace, count_reached, divmod_steps, param, take
-from lrcurves.validate import Value, as_int, as_ints, as_value, as_values, fail
+from lrcurves._xp import Namespace, Table, count_reached, divmod_steps, param, take
+from lrcurves.validate import Value, as_int, as_ints, as_value, as_values, brief, fail
 
 __all__ = ["multistep", "piecewise_constant", "step_decay"]
 
@@ -90,8 +89,7 @@ def step_decay(init_value: Value, *, step_size: int, decay_rate: Value = 0.1) ->
 # -- multistep ----------------------------------------------------------------
 
 
-@lru_cache(maxsize=512)
-def _levels(milestones: tuple[int, ...], decay_rate: float) -> tuple[tuple[int, ...], tuple[float, ...]]:
+def _levels(milestones: tuple[int, ...], decay_rate: float) -> tuple[Table, Table]:
     """Distinct milestones and the factor ``decay_rate ** (count reached)`` after each."""
     counts = sorted(Counter(milestones).items())  # repeats multiply (torch's Counter)
     marks, powers, k = [], [1.0], 0
@@ -99,11 +97,13 @@ def _levels(milestones: tuple[int, ...], decay_rate: float) -> tuple[tuple[int, 
         k += c
         marks.append(m)
         powers.append(decay_rate**k)
-    return tuple(marks), tuple(powers)
+    return Table(marks), Table(powers)
 
 
 def _multistep_lr(xp: Namespace, t: Any, p: Params) -> Any:
-    marks, powers = _levels(p.milestones, p.decay_rate)
+    ms = p.milestones
+    # cached on the milestones Table: hashing a 10**6-entry tuple per call is O(n)
+    marks, powers = ms.cached(("levels", p.decay_rate), lambda: _levels(ms, p.decay_rate))
     return p.init_value * take(xp, powers, count_reached(xp, t, marks), t)
 
 
@@ -152,11 +152,11 @@ def multistep(init_value: Value, *, milestones: Sequence[int], decay_rate: float
     name = "multistep"
     ms = as_ints(name, "milestones", milestones, min=1)
     if any(b < a for a, b in itertools.pairwise(ms)):
-        raise fail(f"{name}: milestones", f"must be non-decreasing, got {list(ms)}")
+        raise fail(f"{name}: milestones", f"must be non-decreasing, got {brief(list(ms))}")
     return Schedule._make(
         name,
         init_value=as_value(name, "init_value", init_value),
-        milestones=ms,
+        milestones=Table(ms),
         decay_rate=float(as_value(name, "decay_rate", decay_rate, min=0.0, max=1.0, allow_array=False)),
     )
 
@@ -209,7 +209,8 @@ def piecewise_constant(values: Sequence[float], boundaries: Sequence[int]) -> Sc
             f"{name}: values must have len(boundaries) + 1 = {len(bnd) + 1} entries, "
             f"got {len(vals)}"
         )
-    return Schedule._make(name, values=vals, boundaries=bnd)
+    # Tables keep their lookup arrays: O(log n) per call, no per-call rebuild
+    return Schedule._make(name, values=Table(vals), boundaries=Table(bnd))
 
 
 

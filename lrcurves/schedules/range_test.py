@@ -14,6 +14,10 @@ from lrcurves.validate import Value, as_bool, as_int, as_value
 
 __all__ = ["exponential_range_test", "linear_range_test"]
 
+# the linear range test grows without end: with step_rate at most 1e100 and
+# steps at most 2**62, 1 + rate * t / S stays finite (never 0 * inf = NaN)
+_GROWTH_MAX = 1e100
+
 
 def _lin_lr(xp: Namespace, t: Any, p: Params) -> Any:
     if p.staircase:
@@ -58,7 +62,7 @@ def linear_range_test(
     Args:
       init_value: starting value, ``>= 0``.
       step_size: steps per unit of the interval, ``>= 1``.
-      step_rate: growth per interval, ``>= 0``.
+      step_rate: growth per interval, in ``[0, 1e100]`` (so no step overflows).
       staircase: grow in discrete jumps every ``step_size`` steps.
 
     Examples:
@@ -72,7 +76,7 @@ def linear_range_test(
         name,
         init_value=as_value(name, "init_value", init_value),
         step_size=as_int(name, "step_size", step_size, min=1),
-        step_rate=as_value(name, "step_rate", step_rate),
+        step_rate=as_value(name, "step_rate", step_rate, max=_GROWTH_MAX),
         staircase=as_bool(name, "staircase", staircase),
     )
 

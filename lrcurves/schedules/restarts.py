@@ -11,10 +11,12 @@ import numpy as np
 from lrcurves._schedule import Params, Schedule, register
 from lrcurves._shapes import blend, geometric
 from lrcurves._xp import (
+    SCALAR,
     Namespace,
     Table,
     count_reached,
     divmod_steps,
+    float_dtype,
     minus,
     reference_order,
     take,
@@ -112,7 +114,10 @@ def _restarts_lr(xp: Namespace, t: Any, p: Params) -> Any:
     else:
         idx = count_reached(xp, t, starts[1:])
         in_last = idx >= len(starts) - 1
-        cyc = xp.where(in_last, q + float(len(starts) - 1), to_float(xp, idx))
+        # the cycle index in the step's floating dtype (to_float would give
+        # NumPy's float64 for float32 steps: the result must stay float32)
+        idx_f = float(idx) if xp is SCALAR else xp.astype(idx, float_dtype(xp, tf))
+        cyc = xp.where(in_last, q + float(len(starts) - 1), idx_f)
         big_l = take(xp, lengths, idx, tf)
         if ref:
             s = xp.where(in_last, r, tf - take(xp, starts, idx, tf))

@@ -6,7 +6,15 @@ from typing import Any
 
 import numpy as np
 
-from lrcurves._schedule import Params, Schedule, is_traced, iter_schedules, piecewise, register
+from lrcurves._schedule import (
+    Params,
+    Schedule,
+    is_traced,
+    iter_schedules,
+    piecewise,
+    register,
+    register_preset,
+)
 from lrcurves._shapes import interp
 from lrcurves._xp import Namespace, minus, param, zero_step
 from lrcurves.validate import Value, as_choice, as_int, as_value
@@ -192,6 +200,7 @@ def _total(name: str, warmup_steps: Any, total_steps: Any) -> tuple[int, int]:
     return w, total
 
 
+@register_preset("warmup_cosine")
 def warmup_cosine(
     *,
     peak_value: Value,
@@ -243,6 +252,7 @@ def warmup_cosine(
     return warmup(core, w, shape="linear", init_value=as_value(name, "init_value", init_value))
 
 
+@register_preset("warmup_linear_decay")
 def warmup_linear_decay(
     *,
     peak_value: Value,
