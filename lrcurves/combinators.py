@@ -453,6 +453,13 @@ def remap(
     i1 = as_value(name, "in_max", in_max, min=None)
     if np.any(np.asarray(i1) <= np.asarray(i0)):
         raise ValueError(f"{name}: in_max must be > in_min, got in_min={_show(i0)} and in_max={_show(i1)}")
+    a0, a1 = np.asarray(i0, dtype=np.float64), np.asarray(i1, dtype=np.float64)
+    if np.any(a1 - a0 <= 1e-6 * np.maximum(np.abs(a0), np.abs(a1))):
+        # in float32 such a range rounds to zero width: 0 / 0 would be NaN
+        raise ValueError(
+            f"{name}: in_max - in_min must exceed 1e-6 of their magnitude (a narrower range "
+            f"vanishes in float32), got in_min={_show(i0)} and in_max={_show(i1)}"
+        )
     o0 = as_value(name, "out_min", out_min)
     o1 = as_value(name, "out_max", out_max)
     cl = as_bool(name, "clamp", clamp)
