@@ -172,7 +172,8 @@ def _remap(draw: Any) -> Schedule:
     child = draw(_child())
     lo, hi = child.bounds()
     clamp = draw(st.booleans())
-    i0, i1 = (lo, hi) if hi > lo else (lo, lo + 1.0)
+    # a child range narrower than float32 resolution is refused by remap: widen it
+    i0, i1 = (lo, hi) if hi - lo > 1e-5 * max(abs(lo), abs(hi)) else (lo, lo + 1.0)
     if clamp:
         i0 = draw(st.floats(0.0, 5.0))
         i1 = i0 + draw(st.floats(1e-3, 5.0))

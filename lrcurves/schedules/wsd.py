@@ -6,9 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from lrcurves._schedule import Params, Schedule, register
+from lrcurves._schedule import Params, Schedule, piecewise, register
 from lrcurves._shapes import interp
-from lrcurves._xp import Namespace, before
+from lrcurves._xp import Namespace, to_float
 from lrcurves.validate import Value, as_choice, as_int, as_value
 
 __all__ = ["warmup_stable_decay"]
@@ -20,16 +20,30 @@ WSD_WARMUP_SHAPES = ("linear", "cosine", "exponential")
 _DECAY = {"linear": "linear", "cosine": "cosine", "1-sqrt": "1-sqrt", "1-square": "1-square", "exponential": "exponential"}
 
 
-def _wsd_lr(xp: Namespace, t: Any, p: Params) -> Any:
+def _wsd_pieces(p: Params, momentum: bool) -> list[tuple[int, Any]]:
+    """Warmup on ``[0, W)``, the peak on ``[W, W + S)``, then the decay (and the end value)."""
     w, s, d = p.warmup_steps, p.stable_steps, p.decay_steps
     peak, end = p.peak_value, p.end_value
-    # decay (and the end value after it); D = 0 drops straight to the end
-    out = interp(xp, t, peak, end, max(d, 1), _DECAY[p.decay_shape], begin=w + s - (d == 0))
-    out = xp.where(before(xp, t, w + s), peak + out * 0.0, out)
-    if w > 0:
-        warm = interp(xp, t, p.init_value, peak, w, p.warmup_shape, order="ramp")
-        out = xp.where(before(xp, t, w), warm, out)
+
+    def decay(xp: Namespace, t: Any) -> Any:
+        # D = 0 drops straight to the end value
+        return interp(xp, t, peak, end, max(d, 1), _DECAY[p.decay_shape], begin=w + s - (d == 0))
+
+    def stable(xp: Namespace, t: Any) -> Any:
+        return xp.zeros_like(to_float(xp, t)) + peak
+
+    def warm(xp: Namespace, t: Any) -> Any:
+        return interp(xp, t, p.init_value, peak, w, p.warmup_shape, order="ramp")
+
+    out: list[tuple[int, Any]] = [(0, warm)] if w > 0 else []
+    if s > 0:
+        out.append((w, stable))
+    out.append((w + s, decay))
     return out
+
+
+def _wsd_lr(xp: Namespace, t: Any, p: Params) -> Any:
+    return piecewise(xp, t, _wsd_pieces(p, False))
 
 
 def _flat(p: Params, a: int, b: int) -> list[tuple[int, int]]:
@@ -48,7 +62,9 @@ def _phases(p: Params) -> tuple[int, ...]:
     return (w, w + s, w + s + d)
 
 
-@register("warmup_stable_decay", lr=_wsd_lr, bounds=_bounds, phases=_phases, flat=_flat)
+@register(
+    "warmup_stable_decay", lr=_wsd_lr, bounds=_bounds, phases=_phases, flat=_flat, pieces=_wsd_pieces
+)
 def warmup_stable_decay(
     peak_value: Value,
     *,
