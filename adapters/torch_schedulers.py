@@ -16,8 +16,9 @@ Migrating is a one-line import change::
     from lrcurves.adapters.torch_schedulers import CosineAnnealingLR, LinearLR, SequentialLR
 
 Every learning rate is the closed form of a core schedule built by
-:mod:`lrcurves.compat.torch` (``Schedule.value(k)``, the scalar fast path) at
-the scheduler's step counter -- never a ratio applied to the LR the optimizer
+:mod:`lrcurves.compat.torch`, read at the scheduler's step counter through a
+:class:`~lrcurves.CurveReader` (the values of ``lrcurves.curve``, computed a
+chunk at a time, so a step in order costs a list lookup) -- never a ratio applied to the LR the optimizer
 holds -- so the curve cannot drift, resumes exactly at any step and is the
 same curve as ``lrcurves.compat.torch.schedule(...)`` in NumPy or JAX.  Tensor
 LRs (and tensor ``betas``/``momentum``) are filled in place.  The value at
@@ -126,7 +127,7 @@ from torch.optim.lr_scheduler import (
     ReduceLROnPlateau as _ReduceLROnPlateau,
 )
 
-from lrcurves import Schedule
+from lrcurves import CurveReader, Schedule
 from lrcurves.compat import torch as _tc
 
 __all__ = [
@@ -189,8 +190,9 @@ class _Stack:
         self.solo: weakref.ref[Any] | None = None  # the only member, if there is one
 
     def alive(self) -> list[Any]:
-        out = [m for m in (r() for r in self.members) if m is not None]
-        if len(out) != len(self.members):
+        out = [r() for r in self.members]
+        if None in out:
+            out = [m for m in out if m is not None]
             self.members = [weakref.ref(m) for m in out]
             self._update()
         return out
@@ -221,14 +223,17 @@ class _Stack:
 def _compose(members: Sequence[Any], absolute: Any = None) -> list[float]:
     """``A * m_1 * m_2 ...`` per group (``lrcurves.product``'s order)."""
     if absolute is None or absolute not in members:
-        absolutes = [m for m in members if m._absolute]
-        absolute = absolutes[-1] if absolutes else None
-    out = list(absolute._contrib()) if absolute is not None else list(members[0]._float_bases)
+        absolute = None
+        for m in members:
+            if m._absolute:
+                absolute = m
+    out = absolute._contrib() if absolute is not None else members[0]._float_bases
+    fresh = False
     for m in members:
         if not m._absolute:
-            c = m._contrib()
-            out = [a * b for a, b in zip(out, c, strict=True)]
-    return out
+            # every member has one value per group (checked when it was built)
+            out, fresh = [a * b for a, b in zip(out, m._contrib())], True  # noqa: B905
+    return out if fresh else list(out)
 
 
 _STACKS: weakref.WeakKeyDictionary[Optimizer, _Stack] = weakref.WeakKeyDictionary()
@@ -321,50 +326,6 @@ _SEQ_MSG = (
 )
 
 
-_PROBE = 64  # steps looked ahead for a constant stretch
-
-
-def _evaluator(s: Schedule, fast: tuple[Schedule, int] | None) -> Callable[[Any], float]:
-    """``s.value``, reusing the value over the constant stretches the schedule declares.
-
-    ``Schedule.flat_ranges`` lists step ranges where the kernel returns the
-    same bits at every step (checked by the core's tests), so a stair or a
-    finished decay costs a comparison per step.  ``fast`` is a cheaper
-    schedule equal to ``s`` below its horizon.
-    """
-    if fast is None:
-        value = s.value
-    else:
-        head, horizon = fast
-        hv, full = head.value, s.value
-
-        def value(t: Any) -> float:
-            return hv(t) if t < horizon else full(t)
-
-    flat = s.flat_ranges
-    # lo, hi (the stretch holding the cached value), value, next probe, probes in a row that
-    # found stretches too short to pay (then the next probe waits exponentially longer)
-    state: list[Any] = [0, 0, 0.0, 0, 0]
-
-    def ev(t: Any) -> float:
-        if state[0] <= t < state[1]:
-            return state[2]
-        v = value(t)
-        if type(t) is int and t >= state[3]:
-            ranges = flat(t, t + _PROBE)
-            if ranges and ranges[0][0] == t and ranges[0][1] - t >= 4:
-                state[0], state[1], state[2] = t, ranges[0][1], v
-                state[3], state[4] = ranges[0][1], 0
-            elif ranges and ranges[0][0] == t:
-                state[3] = t + (_PROBE << min(state[4], 10))
-                state[4] += 1
-            else:
-                state[3] = ranges[0][0] if ranges else t + _PROBE
-        return v
-
-    return ev
-
-
 class _DropIn(LRScheduler):
     """Machinery shared by the drop-ins: closed-form curves per group, torch's counters."""
 
@@ -414,14 +375,16 @@ class _DropIn(LRScheduler):
         scheds = [c.curve for c in curves]
         cache: dict[Schedule, Callable[[Any], float]] = {}
         evs = []
-        for c, s in zip(curves, scheds, strict=True):
+        for s in scheds:
             ev = cache.get(s)
             if ev is None:
-                ev = cache[s] = _evaluator(s, c.fast)
+                ev = cache[s] = CurveReader(s)
             evs.append(ev)
         self._evs = evs
         self._shared = evs[0] if all(e is evs[0] for e in evs) else None
-        self._moms = [s.momentum_value for s in scheds] if self._mom and scheds[0].has_momentum else None
+        self._moms = (
+            [CurveReader(s, momentum=True) for s in scheds] if self._mom and scheds[0].has_momentum else None
+        )
         self._memo: tuple[Any, list[float]] | None = None
 
     def _t(self) -> Any:
@@ -861,12 +824,15 @@ class LambdaLR(_Callable):
 
     def _factor_fn(self, fn: Any) -> Callable[[Any], float]:
         if isinstance(fn, Schedule):
-            return fn.value
+            return CurveReader(fn)
         name = self._name
         check = _tc.factor_value
 
         def factor(t: Any) -> float:
-            return check(name, t, fn(t))
+            v = fn(t)
+            if type(v) is float and 0.0 <= v < math.inf:  # the common case; check() says what is wrong
+                return v
+            return check(name, t, v)
 
         return factor
 

@@ -3,7 +3,9 @@
 ``python benchmarks/dropins.py`` prints, for every drop-in, the median time
 of one ``scheduler.step()`` with 1 and 100 param groups (each group its own
 LR), ours against torch's / transformers', and the ratio (ours / theirs;
-the target is <= 1.0).  No assertions; not part of the test run.
+the target is <= 1.0).  Timing starts after :data:`WARMUP` steps, in the
+steady state of a training run (the drop-ins read their curves a chunk of
+up to 1024 steps at a time, :class:`lrcurves.CurveReader`).  No assertions; not part of the test run.
 ``--quick`` uses fewer repeats.
 """
 
@@ -55,9 +57,12 @@ def _opt(n: int) -> Any:
     return torch.optim.SGD(groups, lr=1e-3, momentum=0.9)
 
 
+WARMUP = 1500  # steps before timing: the steady state of a training run
+
+
 def _time_step(sched: Any, steps: int, repeats: int) -> float:
     sched.optimizer.step()
-    for _ in range(10):  # warm up
+    for _ in range(WARMUP):
         sched.step()
     times = []
     for _ in range(repeats):

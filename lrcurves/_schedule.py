@@ -15,14 +15,18 @@ import inspect
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from lrcurves._xp import SCALAR, Namespace, before, float_dtype, numpy_namespace, prepare
 from lrcurves.validate import MAX_DEPTH
 
+if TYPE_CHECKING:
+    from lrcurves.checks import Finding
+
 __all__ = [
+    "CurveReader",
     "Params",
     "Schedule",
     "ScheduleSpec",
@@ -86,11 +90,12 @@ def stair_ranges(period: int, start: int, stop: int, offset: int = 0) -> list[tu
     """The stairs ``[offset + k P, offset + (k + 1) P)`` meeting ``[start, stop)``.
 
     The ``flat`` ranges of every stair-like family; empty (no claim) when
-    there would be more than :data:`MAX_FLAT` of them, so ``curve()`` never
-    spends more time listing stairs than evaluating them.
+    there would be more than :data:`MAX_FLAT` of them or the stairs are
+    narrower than :data:`MIN_FLAT` (``curve()`` evaluates those anyway), so
+    listing stairs never costs more than evaluating them.
     """
     k0, k1 = max(0, (start - offset) // period), (stop - 1 - offset) // period
-    if k1 < k0 or k1 - k0 > MAX_FLAT:
+    if k1 < k0 or k1 - k0 > MAX_FLAT or period < MIN_FLAT:
         return []
     return [(offset + k * period, offset + (k + 1) * period) for k in range(k0, k1 + 1)]
 
@@ -579,6 +584,20 @@ class Schedule:
             pieces = self._memo[momentum] = self._spec.pieces(self._params_for(SCALAR, 0), momentum)  # type: ignore[misc]
         return pieces
 
+    def check(self, total_steps: int | None = None, **kwargs: Any) -> list[Finding]:
+        """Checks before training: likely mistakes, with their step numbers.
+
+        See :func:`lrcurves.checks.check` for the checks and the keyword
+        arguments (``momentum``, ``jump_factor``, ``groups``, ...).
+
+        >>> import lrcurves
+        >>> [f.code for f in lrcurves.linear(0.0, 1.0, transition_steps=10).check(100)]
+        ['zero-first-lr']
+        """
+        from lrcurves.checks import check
+
+        return check(self, total_steps, **kwargs)
+
     # -- introspection ----------------------------------------------------
     def bounds(self) -> tuple[float, float]:
         """``(lo, hi)``: every LR value lies in this range."""
@@ -751,10 +770,90 @@ def _curve_numpy(s: Schedule, start: int, stop: int, momentum: bool) -> np.ndarr
     return out
 
 
+READ_MIN = 16  # values a reader computes after a random jump
+READ_MAX = 1024  # values a reader computes at most at once (while reading in order)
+
+
+class CurveReader:
+    """Reads a schedule's curve step by step, from chunks of :func:`curve`.
+
+    ``reader(t)`` is ``float(curve(schedule, 1, start=t)[0])`` -- exactly
+    the value ``schedule(numpy.arange(...))`` has at ``t`` -- for a Python
+    ``int`` step.  Reading steps in order costs a list lookup: a miss
+    evaluates the next chunk with :func:`curve` (one vectorised kernel call,
+    constant stretches filled), growing the chunk fourfold from
+    :data:`READ_MIN` up to :data:`READ_MAX` values while the reads stay in order and starting
+    small again after a jump.  The scheduler adapters read their LRs and
+    momenta through one, so the LR a training loop gets is the number
+    ``lrcurves summary`` and ``plot`` show.
+
+    Negative steps read step 0; a float step (``step(epoch=2.5)``), a NaN
+    or a step past ``2**62 - READ_MAX`` is evaluated on its own, as
+    ``schedule(numpy.asarray(t))``.
+
+    >>> import lrcurves
+    >>> r = lrcurves.CurveReader(lrcurves.linear(1.0, 0.0, transition_steps=4))
+    >>> [r(t) for t in range(6)]
+    [1.0, 0.75, 0.5, 0.25, 0.0, 0.0]
+    """
+
+    __slots__ = ("_hi", "_lo", "_momentum", "_schedule", "_size", "_vals")
+
+    def __init__(self, schedule: Schedule, *, momentum: bool = False) -> None:
+        if not isinstance(schedule, Schedule):
+            raise TypeError(f"CurveReader needs a Schedule, got {type(schedule).__name__}")
+        if schedule.param_shape:
+            raise ValueError(
+                f"CurveReader: {schedule.name} is a sweep (param_shape={schedule.param_shape}); "
+                "a reader gives one value per step"
+            )
+        if momentum and not schedule.has_momentum:
+            raise ValueError(f"{schedule.name} defines no momentum (has_momentum is False)")
+        self._schedule = schedule
+        self._momentum = bool(momentum)
+        self._lo = self._hi = 0
+        self._vals: list[float] = []
+        self._size = READ_MIN
+
+    @property
+    def schedule(self) -> Schedule:
+        return self._schedule
+
+    @property
+    def momentum(self) -> bool:
+        return self._momentum
+
+    def __call__(self, t: Any) -> float:
+        if type(t) is int and self._lo <= t < self._hi:
+            return self._vals[t - self._lo]
+        return self._miss(t)
+
+    def _miss(self, t: Any) -> float:
+        if isinstance(t, (int, np.integer)) and not isinstance(t, bool):
+            t = int(t)
+        if type(t) is not int or t > _READ_LIMIT:
+            out = self._schedule._eval(np.asarray(t), numpy_namespace(), self._momentum)
+            return float(out)
+        t = max(t, 0)
+        if self._lo <= t < self._hi:  # a negative step read as step 0
+            return self._vals[t - self._lo]
+        size = min(self._size * 4, READ_MAX) if t == self._hi and self._vals else READ_MIN
+        vals = _curve_numpy(self._schedule, t, t + size, self._momentum).tolist()
+        self._lo, self._hi, self._vals, self._size = t, t + size, vals, size
+        return vals[0]
+
+    def __repr__(self) -> str:
+        mom = ", momentum=True" if self._momentum else ""
+        return f"CurveReader({self._schedule!r}{mom})"
+
+
+_READ_LIMIT = 2**62 - READ_MAX
+
+
 def _compat(xp: Any) -> Namespace:
     """Map a raw module (``torch``, ``numpy``) to its array-API namespace."""
     mod = getattr(xp, "__name__", "")
-    if mod == "numpy":
+    if mod in ("numpy", "array_api_compat.numpy"):
         return numpy_namespace()
     if mod == "torch":
         import array_api_compat.torch as t

@@ -199,8 +199,21 @@ def interp(
         # geometric; a > 0 and b > 0 are validated by the families
         if ref:
             return a * xp.pow(param(xp, b / a, tf), u)
-        return a * xp.exp(u * xp.log(param(xp, b / a, tf)))
+        return a * xp.exp(u * _log_ratio(xp, b, a, tf))
     return blend(xp, u, uc, a, b, shape, exponent=exponent, length=n, order=order)
+
+
+def _log_ratio(xp: Namespace, b: Any, a: Any, like: Any) -> Any:
+    """``log(b / a)`` as a parameter of ``like``'s dtype, taken in float64 for stored parameters.
+
+    A ratio below the dtype's range (``1e-320`` in float32, ``5e-324 / 2``
+    in float64) would round to 0 and its log to ``-inf``, so it is
+    ``log b - log a``; live parameters (tracers, tensors) use ``xp``.
+    """
+    stored = (int, float, np.ndarray)
+    if isinstance(a, stored) and isinstance(b, stored):
+        return param(xp, np.log(np.asarray(b, dtype=np.float64)) - np.log(a), like)
+    return xp.log(param(xp, b / a, like))
 
 
 def blend(

@@ -189,15 +189,12 @@ class Curve:
     the LR is the group's base LR (torch's ``base_lrs``) times this curve --
     the chainable schedulers, which compose by multiplying.  ``absolute``: the
     curve is the LR itself (``CyclicLR``, ``OneCycleLR``, the cosines with a
-    nonzero ``eta_min``).  ``fast`` optionally names a cheaper schedule equal
-    to the curve, bit for bit, at every step ``< horizon`` (e.g. the plain
-    cosine before ``CosineAnnealingLR``'s periodic continuation).  Momentum,
+    nonzero ``eta_min``).  Momentum,
     where cycled, is the curve's own (``has_momentum``).
     """
 
     multiplier: Schedule | None = None
     absolute: Schedule | None = None
-    fast: tuple[Schedule, int] | None = None
 
     @property
     def curve(self) -> Schedule:
@@ -397,15 +394,9 @@ def _cosine_annealing_lr(p: Mapping[str, Any], base: Any, g: int) -> Curve:
     t_max = _length(n, "T_max", p["T_max"])
     eta = _real(n, "eta_min", p["eta_min"])
     if eta == 0.0:
-        return Curve(
-            multiplier=periodic_cosine(1.0, 0.0, t_max),
-            fast=(lrcurves.cosine_decay(1.0, t_max), t_max + 1),
-        )
+        return Curve(multiplier=periodic_cosine(1.0, 0.0, t_max))
     b = _base(n, base)
-    return Curve(
-        absolute=periodic_cosine(b, eta, t_max),
-        fast=(lrcurves.cosine_decay(b, t_max, end_value=eta), t_max + 1),
-    )
+    return Curve(absolute=periodic_cosine(b, eta, t_max))
 
 
 def _check_cawr(p: Mapping[str, Any]) -> tuple[int, int, float]:
@@ -526,6 +517,8 @@ def lambdas(cls: str, lr_lambda: Any, n_groups: int) -> list[Any]:
 
 def factor_value(cls: str, step: int, v: Any) -> float:
     """A callable's factor at ``step`` as a float; negative or non-finite raise ValueError."""
+    if type(v) is float and 0.0 <= v < math.inf:  # the common case
+        return v
     fv = _num(v)
     if isinstance(fv, bool) or not isinstance(fv, numbers.Real):
         raise TypeError(f"{cls}: lr_lambda({step}) must return a real number, got {v!r}")

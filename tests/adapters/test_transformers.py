@@ -303,8 +303,9 @@ def test_pure_schedule_equals_drop_in(name: str) -> None:
             warnings.simplefilter("ignore")
             s = A.get_scheduler(name, opt, w, total, copy.deepcopy(kw))
             pure = hf.schedule(name, base, **hf._get_scheduler_params(name, w, total, copy.deepcopy(kw)))
+        want = lrcurves.curve(pure, 200).tolist()  # the curve's own numbers, read in chunks
         for k in range(200):
-            assert lrs_of(opt)[0] == pure.value(k), (name, k)
+            assert lrs_of(opt)[0] == want[k], (name, k)
             s.step()
         assert s.schedule == hf.multiplier(name, **{**hf._get_scheduler_params(name, w, total, copy.deepcopy(kw)),
                                                     **({"lr_init": base} if name == "polynomial" else {}),
