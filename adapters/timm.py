@@ -20,11 +20,16 @@ schedule of :mod:`lrcurves.compat.timm` (see its "Differences").
 >>> lrs
 [1.0, 1.0, 0.5, 0.5, 0.25]
 
-``CosineLRScheduler``, ``TanhLRScheduler`` and ``PolyLRScheduler`` are
-provided for ``cycle_mul == 1`` and ``k_decay == 1`` (with ``cycle_decay``,
-``cycle_limit``, warmup and ``warmup_prefix``); :func:`create_scheduler_v2`
-builds them by name (not ``"wsd"``/``"rsqrt"`` yet); ``PlateauLRScheduler`` is
-metric-driven and out of scope.
+``CosineLRScheduler`` takes every argument (``cycle_mul`` other than 1
+locates cycles exactly as timm's float formula does, ``k_decay``,
+``cycle_decay``, ``cycle_limit``, warmup, ``warmup_prefix``);
+``TanhLRScheduler`` and ``PolyLRScheduler`` need ``cycle_mul == 1``
+(``PolyLRScheduler`` takes ``k_decay``); ``WSDLRScheduler`` takes the
+``"constant"``/``"rsqrt"`` stable phases and the ``"linear"``, ``"1-sqrt"``,
+``"cosine"`` and ``"power"`` decays; :func:`create_scheduler_v2` builds all of
+them by name, ``"wsd"`` and ``"rsqrt"`` included; ``PlateauLRScheduler`` is
+metric-driven and out of scope.  Differences: see
+:mod:`lrcurves.compat.timm`.
 """
 
 from __future__ import annotations
@@ -35,7 +40,8 @@ from typing import Any
 
 import torch
 
-from lrcurves import Schedule
+import lrcurves
+from lrcurves import CurveReader, Schedule
 from lrcurves.compat import timm as _compat
 
 __all__ = [
@@ -45,6 +51,7 @@ __all__ = [
     "StepLRScheduler",
     "TanhLRScheduler",
     "TimmScheduler",
+    "WSDLRScheduler",
     "create_scheduler_v2",
 ]
 
@@ -100,7 +107,12 @@ class TimmScheduler:
             self.update_groups(init)
         else:
             self.warmup_steps = [1 for _ in self.base_values]
+        self._set_schedules(schedules)
+
+    def _set_schedules(self, schedules: list[Schedule]) -> None:
+        # each group's curve is read in chunks (lrcurves.CurveReader): a step is a list lookup
         self.__dict__["_schedules"] = schedules
+        self.__dict__["_readers"] = [CurveReader(s) for s in schedules]
 
     def _warmup_targets(self, schedules: list[Schedule], warmup_t: int) -> list[float]:
         """The values the warmup ramps to (timm stores the slopes as ``warmup_steps``)."""
@@ -115,14 +127,14 @@ class TimmScheduler:
         return list(self.__dict__["_schedules"])
 
     def state_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedules")}
+        return {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedules", "_readers")}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         self.__dict__.update(state_dict)
-        self.__dict__["_schedules"] = self._build({k: getattr(self, k) for k in self._curve_args})
+        self._set_schedules(self._build({k: getattr(self, k) for k in self._curve_args}))
 
     def _get_lr(self, t: int) -> list[float]:
-        return [float(s.value(t)) for s in self.__dict__["_schedules"]]
+        return [r(t) for r in self.__dict__["_readers"]]
 
     def _get_values(self, t: int, on_epoch: bool = True) -> list[float] | None:
         if on_epoch != bool(self.t_in_epochs):
@@ -322,11 +334,11 @@ class TanhLRScheduler(_Cycles):
     def _warmup_targets(self, schedules: list[Schedule], warmup_t: int) -> list[float]:
         if self.warmup_prefix:
             return list(self.base_values)
-        return [float(s.value(warmup_t)) for s in schedules]
+        return [float(lrcurves.curve(s, 1, start=warmup_t)[0]) for s in schedules]
 
 
 class PolyLRScheduler(_Cycles):
-    """timm's ``PolyLRScheduler``: polynomial cycles with ``cycle_decay``/``cycle_limit`` (``cycle_mul``, ``k_decay`` 1)."""
+    """timm's ``PolyLRScheduler``: polynomial cycles with ``k_decay``/``cycle_decay``/``cycle_limit`` (``cycle_mul`` 1)."""
 
     _class_name = "PolyLRScheduler"
     _curve_args = (
@@ -362,6 +374,51 @@ class PolyLRScheduler(_Cycles):
         )
 
 
+class WSDLRScheduler(TimmScheduler):
+    """timm's ``WSDLRScheduler``: warmup, a stable phase, then a decay to ``lr_min`` over ``decay_t`` steps."""
+
+    _class_name = "WSDLRScheduler"
+    _curve_args = (
+        "t_initial", "decay_t", "lr_min", "stable_fn", "stable_timescale", "stable_power", "decay_fn",
+        "decay_power", "decay_ratio", "warmup_t", "warmup_lr_init",
+    )
+
+    def __init__(
+        self,
+        optimizer: torch.optim.Optimizer,
+        t_initial: int,
+        decay_t: int,
+        lr_min: float = 0.0,
+        stable_fn: str = "constant",
+        stable_timescale: float | None = None,
+        stable_power: float = 0.5,
+        decay_fn: Any = "1-sqrt",
+        decay_power: float = 0.5,
+        decay_ratio: float = 0.1,
+        warmup_t: int = 0,
+        warmup_lr_init: float = 0.0,
+        t_in_epochs: bool = True,
+        noise_range_t: Any = None,
+        noise_pct: float = 0.67,
+        noise_std: float = 1.0,
+        noise_seed: int = 42,
+        initialize: bool = True,
+    ) -> None:
+        if stable_fn != "constant" and stable_timescale is None:
+            stable_timescale = warmup_t  # timm's default, stored resolved
+        super().__init__(
+            optimizer, t_in_epochs=t_in_epochs, noise_range_t=noise_range_t, noise_pct=noise_pct,
+            noise_std=noise_std, noise_seed=noise_seed, initialize=initialize, t_initial=t_initial,
+            decay_t=decay_t, lr_min=lr_min, stable_fn=stable_fn, stable_timescale=stable_timescale,
+            stable_power=stable_power, decay_fn=decay_fn, decay_power=decay_power, decay_ratio=decay_ratio,
+            warmup_t=warmup_t, warmup_lr_init=warmup_lr_init,
+        )
+
+    def get_cycle_length(self, cycles: int = 0) -> int:
+        """timm's total length: the warmup plus ``t_initial``."""
+        return self.warmup_t + self.t_initial
+
+
 def create_scheduler_v2(
     optimizer: torch.optim.Optimizer,
     sched: str = "cosine",
@@ -392,22 +449,20 @@ def create_scheduler_v2(
     """timm's ``create_scheduler_v2``: ``(scheduler, num_epochs)`` for the closed-form ``sched`` names.
 
     ``"cosine"``, ``"tanh"``, ``"step"``, ``"constant"``, ``"multistep"``,
-    ``"poly"`` and ``"none"`` are supported (with the classes' limits:
-    ``cycle_mul`` and ``k_decay`` 1).  ``"plateau"`` is metric-driven and
-    out of scope; ``"wsd"``/``"rsqrt"`` are not translated yet: both raise
-    :class:`ValueError`.  ``patience_epochs``, ``plateau_mode``,
-    ``decay_fn`` and ``stable_timescale`` only concern those.
+    ``"poly"``, ``"wsd"``, ``"rsqrt"`` and ``"none"`` are supported (with
+    the classes' limits: ``cycle_mul`` 1 for tanh and poly).  ``"plateau"``
+    is metric-driven and out of scope (:class:`ValueError`);
+    ``patience_epochs`` and ``plateau_mode`` only concern it.
     """
     if sched == "plateau":
         raise ValueError(_compat.OUT_OF_SCOPE["PlateauLRScheduler"])
-    if sched in ("wsd", "rsqrt"):
-        raise ValueError(f"create_scheduler_v2: sched={sched!r} is not translated yet")
     if decay_epochs is None:
-        decay_epochs = 90
+        decay_epochs = 0.2 if sched in ("wsd", "rsqrt") else 90
     t_initial: Any = num_epochs
     warmup_t: Any = warmup_epochs
     decay_t: Any = decay_epochs
     cooldown_t: Any = cooldown_epochs
+    timescale_t: Any = stable_timescale
     if not step_on_epochs:
         if not updates_per_epoch > 0:
             raise AssertionError("updates_per_epoch must be set to number of dataloader batches")
@@ -416,6 +471,8 @@ def create_scheduler_v2(
         decay_t = decay_t * updates_per_epoch
         decay_milestones = [d * updates_per_epoch for d in decay_milestones]
         cooldown_t = cooldown_t * updates_per_epoch
+        if timescale_t is not None:
+            timescale_t = timescale_t * updates_per_epoch
     warmup_args = {"warmup_lr_init": warmup_lr, "warmup_t": warmup_t, "warmup_prefix": warmup_prefix}
     noise_range: Any = None
     if noise is not None:
@@ -456,9 +513,26 @@ def create_scheduler_v2(
             optimizer, power=decay_rate, t_initial=t_initial, lr_min=min_lr, t_in_epochs=step_on_epochs,
             k_decay=k_decay, **cycle_args, **warmup_args, **noise_args,
         )
+    elif sched in ("wsd", "rsqrt"):
+        # the warmup is always a prefix; without warmup_prefix the rest fits in num_epochs
+        t_sched = t_initial if warmup_prefix else t_initial - warmup_t
+        if 0 < decay_epochs < 1:
+            decay_t = decay_epochs * t_sched  # a fraction of the stable + decay length
+        decay_t = int(round(decay_t))  # noqa: RUF046 (a NumPy float rounds to a NumPy float)
+        if not 0 < decay_t <= t_sched:
+            raise ValueError(
+                f"{sched} schedule requires 0 < decay_epochs <= epochs{'' if warmup_prefix else ' - warmup_epochs'}, "
+                f"got decay {decay_t} and stable + decay length {t_sched}."
+            )
+        scheduler = WSDLRScheduler(
+            optimizer, t_initial=t_sched, decay_t=decay_t, lr_min=min_lr,
+            stable_fn="rsqrt" if sched == "rsqrt" else "constant", stable_timescale=timescale_t,
+            decay_fn=decay_fn or ("linear" if sched == "rsqrt" else "1-sqrt"), t_in_epochs=step_on_epochs,
+            warmup_t=warmup_t, warmup_lr_init=warmup_lr, **noise_args,
+        )
     elif sched != "none":
         raise ValueError(f"Unknown scheduler '{sched}'.")
-    if isinstance(scheduler, _Cycles):
+    if isinstance(scheduler, (_Cycles, WSDLRScheduler)):
         total = scheduler.get_cycle_length() + cooldown_t
         num_epochs = total if step_on_epochs else total // updates_per_epoch
     elif warmup_prefix:

@@ -2,18 +2,23 @@
 
 Framework-free translations (no torch or timm import) of timm 1.0's
 ``StepLRScheduler``, ``MultiStepLRScheduler``, ``CosineLRScheduler``,
-``TanhLRScheduler`` and ``PolyLRScheduler``: for one param group with
+``TanhLRScheduler``, ``PolyLRScheduler`` and ``WSDLRScheduler``: for one
+param group with
 base learning rate ``base_lr``, the schedule's value at ``t`` is what
 ``scheduler._get_lr(t)`` gives, i.e. the LR set by ``step(epoch=t)`` (with
 ``t_in_epochs=True``) or ``step_update(num_updates=t)`` (with
 ``t_in_epochs=False``), before timm's noise and ``lr_scale``.  This module
 only translates parameters and steps; the math is the core's (``linear``
 for the warmup, ``step_decay``, ``multistep``, ``cosine_restarts``,
-``tanh_decay``, ``polynomial``, ``constant``, ``repeat``, ``join``,
-``shift``).  Cycles (``cycle_decay``, ``cycle_limit``) are joined cycle
-curves whose peaks are timm's ``base_lr * cycle_decay ** i``.  The
-drop-in classes of :mod:`lrcurves.adapters.timm` evaluate exactly these
-schedules.
+``tanh_decay``, ``polynomial``, ``warmup_stable_decay``, ``inverse_sqrt``,
+``constant``, ``repeat``, ``join``, ``shift``, ``clip``, ``scale``,
+``product``).  Cosine cycles are ``cosine_restarts`` with
+``cycle_rounding="log"`` (cycle starts where timm's float formula
+``floor(log(1 - t / T * (1 - m), m))`` puts them, tabulated as integer
+steps), ``progress_power=k_decay`` and ``max_cycles=cycle_limit``; tanh and
+poly cycles (``cycle_decay``, ``cycle_limit``) are joined cycle curves whose
+peaks are timm's ``base_lr * cycle_decay ** i``.  The drop-in classes of
+:mod:`lrcurves.adapters.timm` evaluate exactly these schedules.
 
 >>> from lrcurves.compat import timm as tc
 >>> s = tc.schedule("StepLRScheduler", base_lr=1.0, decay_t=2, decay_rate=0.5, warmup_t=2, warmup_lr_init=0.5)
@@ -39,19 +44,26 @@ Differences
   (``MultiStepLRScheduler``; timm assumes it sorted), ``warmup_t >= 0``,
   ``t_initial >= 1`` (``CosineLRScheduler``),
   values ``>= 0``: otherwise :class:`ValueError` (timm computes on).
-- ``CosineLRScheduler``: ``k_decay != 1`` and ``cycle_mul != 1`` raise
-  (not translated yet: timm locates cycles of growing length with the float
-  formula ``floor(log(1 - t / T * (1 - m), m))``, whose rounding at cycle
-  starts differs from ``cosine_restarts``' cycle table); ``lr_min`` must not
-  exceed the base LR and ``0 < cycle_decay <= 1`` when ``cycle_limit > 1``
-  (``cosine_restarts``' ranges).
-- ``TanhLRScheduler`` and ``PolyLRScheduler``: ``cycle_mul != 1`` (and
-  ``k_decay != 1`` for poly) raise, as for the cosine; at most
-  :data:`MAX_CYCLES` cycles with ``cycle_decay != 1``.
-- ``WSDLRScheduler`` (and ``create_scheduler_v2``'s ``"wsd"``/``"rsqrt"``)
-  are not translated yet
-  (:data:`NOT_YET`); ``PlateauLRScheduler`` is metric-driven and out of
-  scope (:data:`OUT_OF_SCOPE`), like torch's ``ReduceLROnPlateau``.
+- ``CosineLRScheduler``: ``cycle_mul < 1`` raises (timm's cycle formula
+  takes the log of a negative number, a math domain error, once ``t``
+  passes ``t_initial / (1 - cycle_mul)``); ``k_decay`` must be ``> 0``;
+  ``lr_min`` must not exceed the base LR and ``0 < cycle_decay <= 1`` when
+  ``cycle_limit > 1`` (``cosine_restarts``' ranges).  Where timm's float
+  start of a cycle lies a hair above the integer step its cycle formula
+  starts it at, timm's ``t_curr`` is negative: with a non-integer
+  ``k_decay`` timm raises (``math.cos`` of a complex number), here the
+  cycle starts at its peak.
+- ``TanhLRScheduler`` and ``PolyLRScheduler``: ``cycle_mul != 1`` raises
+  (not translated yet: cycles of non-integer length have no tanh or
+  polynomial core family); at most :data:`MAX_CYCLES` cycles with
+  ``cycle_decay != 1``; ``k_decay > 0`` for poly.
+- ``WSDLRScheduler``: ``decay_fn="exp"`` (timm's normalized exponential
+  ``(r ** frac - r) / (1 - r)``), a callable ``decay_fn``, ``stable_fn=
+  "power"`` with ``stable_power != 0.5`` and a non-integer
+  ``stable_timescale`` raise (no core family has these curves); timm's
+  other checks raise :class:`ValueError` as timm does.
+- ``PlateauLRScheduler`` is metric-driven and out of scope
+  (:data:`OUT_OF_SCOPE`), like torch's ``ReduceLROnPlateau``.
 """
 
 from __future__ import annotations
@@ -76,12 +88,16 @@ __all__ = [
     "schedule",
     "step_lr",
     "tanh_lr",
+    "wsd_lr",
 ]
 
-CLASS_NAMES = ("StepLRScheduler", "MultiStepLRScheduler", "CosineLRScheduler", "TanhLRScheduler", "PolyLRScheduler")
+CLASS_NAMES = (
+    "StepLRScheduler", "MultiStepLRScheduler", "CosineLRScheduler", "TanhLRScheduler", "PolyLRScheduler",
+    "WSDLRScheduler",
+)
 
 #: timm schedulers not translated yet.
-NOT_YET = ("WSDLRScheduler",)
+NOT_YET: tuple[str, ...] = ()
 
 #: timm schedulers deliberately not translated, and why.
 OUT_OF_SCOPE = {
@@ -168,11 +184,6 @@ def multistep_lr(
     return _warm(where, part, base_lr, warmup_t, warmup_lr_init, warmup_prefix)
 
 
-def _cycles_end(t_initial: int, cycle_limit: int) -> int:
-    """The first ``t`` where timm's cycle index ``t // t_initial`` reaches ``cycle_limit``."""
-    return t_initial * cycle_limit
-
-
 def cosine_lr(
     base_lr: float,
     *,
@@ -188,7 +199,9 @@ def cosine_lr(
 ) -> Schedule:
     """``CosineLRScheduler``: SGDR cycles (``cosine_restarts``), ``lr_min`` after ``cycle_limit`` cycles.
 
-    ``k_decay`` and ``cycle_mul`` other than 1 are not translated yet (:class:`ValueError`).
+    ``cycle_mul`` maps to ``cycle_mult`` with ``cycle_rounding="log"`` (timm's
+    float64 cycle formula, tabulated), ``k_decay`` to ``progress_power``,
+    ``cycle_limit`` to ``max_cycles``.
 
     >>> s = cosine_lr(1.0, t_initial=4, cycle_limit=2)
     >>> [round(float(v), 4) for v in lrcurves.curve(s, 10)]
@@ -196,22 +209,28 @@ def cosine_lr(
     """
     where = "CosineLRScheduler"
     n = _int(where, "t_initial", t_initial, 1)
-    if k_decay != 1:
-        raise ValueError(f"{where}: k_decay != 1 is not translated yet, got k_decay={k_decay!r}")
-    if cycle_mul != 1:
-        # timm finds the cycle with floor(log(1 - t / T * (1 - m), m)); its float
-        # rounding at cycle starts differs from cosine_restarts' cycle table
-        raise ValueError(f"{where}: cycle_mul != 1 is not translated yet, got cycle_mul={cycle_mul!r}")
     limit = _int(where, "cycle_limit", cycle_limit, 0)
     if limit == 0:
         part = lrcurves.constant(lr_min)
     else:
-        restarts = lrcurves.cosine_restarts(
-            base_lr, first_cycle_steps=n, min_value=lr_min,
-            peak_decay=1.0 if limit == 1 else cycle_decay,
+        part = lrcurves.cosine_restarts(
+            base_lr, first_cycle_steps=n, cycle_mult=_mul(where, cycle_mul), min_value=lr_min,
+            peak_decay=1.0 if limit == 1 else cycle_decay, cycle_rounding="log",
+            progress_power=_k(where, k_decay), max_cycles=limit,
         )
-        part = lrcurves.join([restarts, lrcurves.constant(lr_min)], boundaries=[_cycles_end(n, limit)])
     return _warm(where, part, base_lr, warmup_t, warmup_lr_init, warmup_prefix)
+
+
+def _mul(where: str, m: Any) -> float:
+    if isinstance(m, bool) or not isinstance(m, numbers.Real) or not m >= 1:
+        raise ValueError(f"{where}: cycle_mul must be >= 1 (timm's cycle formula fails below), got {m!r}")
+    return float(m)
+
+
+def _k(where: str, k: Any) -> float:
+    if isinstance(k, bool) or not isinstance(k, numbers.Real) or not (0 < k < math.inf):
+        raise ValueError(f"{where}: k_decay must be > 0, got {k!r}")
+    return float(k)
 
 
 #: most distinct cycles (``cycle_decay != 1``) a tanh or poly schedule joins
@@ -288,17 +307,97 @@ def poly_lr(
     """
     where = "PolyLRScheduler"
     n = _int(where, "t_initial", t_initial, 1)
-    if cycle_mul != 1 or k_decay != 1:
-        raise ValueError(
-            f"{where}: cycle_mul != 1 and k_decay != 1 are not translated yet, "
-            f"got cycle_mul={cycle_mul!r}, k_decay={k_decay!r}"
-        )
+    if cycle_mul != 1:
+        raise ValueError(f"{where}: cycle_mul != 1 is not translated yet, got cycle_mul={cycle_mul!r}")
+    k = _k(where, k_decay)
 
     def piece(peak: float) -> Schedule:
-        return lrcurves.polynomial(peak, lr_min, transition_steps=n, power=power)
+        return lrcurves.polynomial(peak, lr_min, transition_steps=n, power=power, progress_power=k)
 
     part = _cycled(where, piece, base_lr, n, lr_min, cycle_decay, cycle_limit)
     return _warm(where, part, base_lr, warmup_t, warmup_lr_init, warmup_prefix)
+
+
+#: WSD decay functions and their core shapes (``"power"`` is a ``polynomial`` with ``progress_power``)
+WSD_DECAY_SHAPES = {"linear": "linear", "1-sqrt": "1-sqrt", "cosine": "cosine"}
+
+
+def wsd_lr(
+    base_lr: float,
+    *,
+    t_initial: int,
+    decay_t: int,
+    lr_min: float = 0.0,
+    stable_fn: str = "constant",
+    stable_timescale: float | None = None,
+    stable_power: float = 0.5,
+    decay_fn: Any = "1-sqrt",
+    decay_power: float = 0.5,
+    decay_ratio: float = 0.1,
+    warmup_t: int = 0,
+    warmup_lr_init: float = 0.0,
+) -> Schedule:
+    """``WSDLRScheduler``: warmup, stable (``constant`` or ``rsqrt``), then a decay to ``lr_min``.
+
+    The stable phase is ``constant(base_lr)`` or ``inverse_sqrt(base_lr,
+    timescale=stable_timescale)`` counted from the end of the warmup, held at
+    or above ``lr_min`` (``clip``); the decay over the last ``decay_t`` steps
+    of ``t_initial`` multiplies what lies above ``lr_min`` by a
+    ``warmup_stable_decay`` factor from 1 to 0 (``"linear"``, ``"1-sqrt"``,
+    ``"cosine"``) or by ``polynomial(1, 0, power=1,
+    progress_power=decay_power)`` (``"power"``).  The plain WSD (constant,
+    ``base_lr >= lr_min``) is one ``warmup_stable_decay``.
+
+    >>> s = wsd_lr(1.0, t_initial=6, decay_t=2, decay_fn="linear", warmup_t=2)
+    >>> [float(v) for v in lrcurves.curve(s, 10)]
+    [0.0, 0.5, 1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.0, 0.0]
+    """
+    where = "WSDLRScheduler"
+    n = _int(where, "t_initial", t_initial, 1)
+    d = _int(where, "decay_t", decay_t, 1)
+    if d > n:
+        raise ValueError(f"{where}: decay_t must be in (0, t_initial], got decay_t={decay_t!r} and t_initial={t_initial!r}")
+    w = _int(where, "warmup_t", warmup_t, 0)
+    if stable_fn not in ("constant", "rsqrt", "power"):
+        raise ValueError(f"{where}: stable_fn must be 'constant', 'rsqrt' or 'power', got {stable_fn!r}")
+    if stable_fn == "power" and stable_power != 0.5:
+        raise ValueError(
+            f"{where}: stable_fn='power' is translated for stable_power=0.5 (inverse_sqrt) only, "
+            f"got stable_power={stable_power!r}"
+        )
+    if callable(decay_fn) or decay_fn not in (*WSD_DECAY_SHAPES, "power"):
+        raise ValueError(
+            f"{where}: decay_fn must be one of {', '.join(map(repr, (*WSD_DECAY_SHAPES, 'power')))} "
+            f"(timm's 'exp' and callables are not translated), got {decay_fn!r}"
+        )
+    if not 0 < decay_ratio < 1:
+        raise ValueError(f"{where}: decay_ratio must be in (0, 1), got {decay_ratio!r}")
+    stable = n - d
+    if stable_fn == "constant":
+        if decay_fn in WSD_DECAY_SHAPES and base_lr >= lr_min:
+            return lrcurves.warmup_stable_decay(
+                base_lr, warmup_steps=w, stable_steps=stable, decay_steps=d,
+                decay_shape=WSD_DECAY_SHAPES[decay_fn], init_value=warmup_lr_init, end_value=lr_min,
+            )
+        top: Schedule = lrcurves.constant(base_lr)
+    else:
+        tau = warmup_t if stable_timescale is None else stable_timescale
+        top = lrcurves.inverse_sqrt(base_lr, timescale=_int(where, "stable_timescale", tau, 1))
+    if decay_fn == "power":
+        fall = lrcurves.polynomial(
+            1.0, 0.0, transition_steps=d, transition_begin=stable, power=1.0, progress_power=decay_power
+        )
+    else:
+        fall = lrcurves.warmup_stable_decay(
+            1.0, warmup_steps=0, stable_steps=stable, decay_steps=d, decay_shape=WSD_DECAY_SHAPES[decay_fn]
+        )
+    if lr_min:
+        # timm: lr_min + (max(stable, lr_min) - lr_min) * decay
+        above = lrcurves.scale(lrcurves.clip(top, min_value=lr_min), offset=-lr_min)
+        part = lrcurves.scale(lrcurves.product([above, fall]), offset=lr_min)
+    else:
+        part = lrcurves.product([top, fall])
+    return _warm(where, part, base_lr, w, warmup_lr_init, True)
 
 
 _FACTORIES = {
@@ -307,6 +406,7 @@ _FACTORIES = {
     "CosineLRScheduler": cosine_lr,
     "TanhLRScheduler": tanh_lr,
     "PolyLRScheduler": poly_lr,
+    "WSDLRScheduler": wsd_lr,
 }
 
 

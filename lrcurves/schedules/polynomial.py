@@ -8,18 +8,39 @@ from typing import Any
 import numpy as np
 
 from lrcurves._schedule import Params, Schedule, register
-from lrcurves._shapes import interp
-from lrcurves._xp import Namespace, to_float
+from lrcurves._shapes import _one_minus_pow, _steps_from, blend, interp
+from lrcurves._xp import Namespace, reference_order, to_float
 from lrcurves.validate import Value, as_int, as_value
 
 __all__ = ["linear", "polynomial", "polynomial_growth"]
 
 
+_POW_LIMIT = 700.0  # log of the largest T^k computed directly (float64 overflows near 709.8)
+
+
 def _poly_lr(xp: Namespace, t: Any, p: Params) -> Any:
-    return interp(
-        xp, t, p.init_value, p.end_value, p.transition_steps, "poly",
-        begin=p.transition_begin, exponent=p.power,
-    )
+    k = p.progress_power
+    if k == 1.0:
+        return interp(
+            xp, t, p.init_value, p.end_value, p.transition_steps, "poly",
+            begin=p.transition_begin, exponent=p.power,
+        )
+    tf = to_float(xp, t)
+    b, n = p.transition_begin, p.transition_steps
+    done = _steps_from(xp, t, tf, b)
+    if reference_order(xp, tf) and k * math.log(n) < _POW_LIMIT:
+        # (t - B)^k / T^k: the k-decay order of timm's poly scheduler (where T^k is finite;
+        # beyond that timm's own value is nan and (t/T)^k is the curve)
+        u = xp.clip(xp.pow(xp.clip(done, 0.0, float(n)), k) / math.pow(n, k), 0.0, 1.0)
+        uc = None
+    elif reference_order(xp, tf):
+        u, uc = xp.pow(xp.clip(done / float(n), 0.0, 1.0), k), None
+    else:
+        # u^k and 1 - u^k, each accurate (steps left counted exactly)
+        u = xp.clip(done / float(n), 0.0, 1.0)
+        uc = xp.clip(-_steps_from(xp, t, tf, b + n) / float(n), 0.0, 1.0)
+        u, uc = xp.pow(u, k), _one_minus_pow(xp, uc, u, k)
+    return blend(xp, u, uc, p.init_value, p.end_value, "poly", exponent=p.power)
 
 
 def _linear_lr(xp: Namespace, t: Any, p: Params) -> Any:
@@ -56,16 +77,18 @@ def polynomial(
     transition_steps: int,
     power: float = 1.0,
     transition_begin: int = 0,
+    progress_power: float = 1.0,
 ) -> Schedule:
     r"""Polynomial interpolation from ``init_value`` to ``end_value``.
 
     .. math::
         \eta(t) = \eta_e + (\eta_0 - \eta_e)\,
-            \Bigl(1 - \operatorname{clip}\bigl(\tfrac{t - B}{T}, 0, 1\bigr)\Bigr)^{p}
+            \bigl(1 - u^{k}\bigr)^{p},
+        \qquad u = \operatorname{clip}\bigl(\tfrac{t - B}{T}, 0, 1\bigr)
 
     Symbols: :math:`\eta_0` = ``init_value``, :math:`\eta_e` = ``end_value``,
     :math:`T` = ``transition_steps``, :math:`B` = ``transition_begin``,
-    :math:`p` = ``power``.
+    :math:`p` = ``power``, :math:`k` = ``progress_power``.
 
     Conventions: step 0 is the first update.  The value is
     :math:`\eta_0` for ``t <= B``, reaches :math:`\eta_e` exactly at
@@ -81,6 +104,8 @@ def polynomial(
       transition_steps: length of the transition, ``>= 1``.
       power: exponent, ``> 0`` (1 is linear).
       transition_begin: steps to hold ``init_value`` first, ``>= 0``.
+      progress_power: :math:`k > 0`, the power of the progress (1: plain
+        polynomial).
 
     Examples:
       >>> import lrcurves
@@ -88,7 +113,9 @@ def polynomial(
       >>> [round(float(s(t)), 4) for t in range(6)]
       [1.0, 0.5625, 0.25, 0.0625, 0.0, 0.0]
     """
-    return Schedule._make("polynomial", **_validate("polynomial", init_value, end_value, transition_steps, transition_begin, power))
+    v = _validate("polynomial", init_value, end_value, transition_steps, transition_begin, power)
+    k = as_value("polynomial", "progress_power", progress_power, min=0.0, min_open=True, allow_array=False)
+    return Schedule._make("polynomial", **v, progress_power=float(k))
 
 
 @register("linear", lr=_linear_lr, bounds=_lohi, phases=_phases, flat=_flat)

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from lrcurves._schedule import Params, Schedule, register
-from lrcurves._shapes import blend, geometric
+from lrcurves._shapes import _one_minus_pow, blend, geometric
 from lrcurves._xp import (
     SCALAR,
     Namespace,
@@ -24,8 +24,11 @@ from lrcurves._xp import (
 )
 from lrcurves.validate import Value, as_choice, as_int, as_value, check_le
 
+ROUNDINGS = ("exact", "floor", "log")
+
 __all__ = ["cosine_restarts"]
 
+_POW_LIMIT = 700.0  # log of the largest (L - W)^k computed directly (float64 overflows near 709.8)
 _LIMIT = 10**19  # cycle starts are tabulated until one exceeds this step
 _MAX_CYCLES = 100_000
 
@@ -69,6 +72,66 @@ def _cycles(first: int, mult: float, warmup: int, rounding: str) -> tuple[tuple[
     return Table(starts), Table(lengths)
 
 
+_EXACT_MARKS_UP_TO = 2**63  # beyond, no step reaches a mark: ceil(S_i) stands in
+
+
+def _log_index(t: int, first: int, mult: float) -> int:
+    """The cycle of step ``t`` by the float64 formula ``floor(log_m(1 + t (m - 1) / L_0))``.
+
+    Evaluated in exactly this order (``t / L_0`` divides two Python ints,
+    correctly rounded), as timm's cosine/tanh/poly schedulers and torch's
+    ``CosineAnnealingWarmRestarts`` (given an epoch) locate the cycle.
+    Non-decreasing in ``t``: every operation is monotone.
+    """
+    return math.floor(math.log(1.0 + t / first * (mult - 1.0), mult))
+
+
+def _first_step(i: int, guess: int, first: int, mult: float) -> int:
+    """The least integer ``t >= 0`` with ``_log_index(t) >= i``, searched from ``guess``."""
+
+    def reached(t: int) -> bool:
+        return _log_index(t, first, mult) >= i
+
+    d = 1
+    if reached(guess):
+        hi = guess
+        while True:  # gallop down to a step not reached (-1 stands for "before 0")
+            lo = guess - d
+            if lo < 0:
+                lo = -1
+                break
+            if not reached(lo):
+                break
+            hi, d = lo, 2 * d
+    else:
+        lo = guess
+        while True:
+            hi = guess + d
+            if reached(hi):
+                break
+            lo, d = hi, 2 * d
+    while hi - lo > 1:  # invariant: lo not reached, hi reached
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if reached(mid) else (mid, hi)
+    return hi
+
+
+@lru_cache(maxsize=256)
+def _log_marks(first: int, mult: float) -> Table:
+    """First integer step of cycles ``1, 2, ...`` for ``"log"`` rounding (an exact int table).
+
+    The step where the float64 cycle formula (:func:`_log_index`) first
+    gives ``i``: usually ``ceil(S_i)``, one step later where ``S_i`` is an
+    integer and the log rounds below it, one earlier where it rounds above.
+    """
+    starts, _ = _cycles(first, mult, 0, "log")
+    marks: list[int] = []
+    for i, st in enumerate(starts[1:], start=1):
+        c = math.ceil(st)
+        marks.append(_first_step(i, c, first, mult) if st <= _EXACT_MARKS_UP_TO else max(c, marks[-1]))
+    return Table(marks)
+
+
 def _count_cycles(first: int, mult: float, warmup: int, rounding: str) -> int:
     """Number of table entries, without building the table (validation)."""
     if mult == 1.0:
@@ -102,7 +165,7 @@ def _split_cycles(
 def _restarts_lr(xp: Namespace, t: Any, p: Params) -> Any:
     key = (p.first_cycle_steps, p.cycle_mult, p.warmup_steps, p.cycle_rounding)
     starts, lengths = _cycles(*key)
-    w = p.warmup_steps
+    w, k = p.warmup_steps, p.progress_power
     tf = to_float(xp, t)
     ref = reference_order(xp, tf)
     # the cycle: exact lookup of the start; the last cycle repeats forever
@@ -112,7 +175,8 @@ def _restarts_lr(xp: Namespace, t: Any, p: Params) -> Any:
         cyc, s, big_l = q, r, float(last_len)
         left = big_l - s  # exact: integers
     else:
-        idx = count_reached(xp, t, starts[1:])
+        marks = _log_marks(p.first_cycle_steps, p.cycle_mult) if p.cycle_rounding == "log" else starts[1:]
+        idx = count_reached(xp, t, marks)
         in_last = idx >= len(starts) - 1
         # the cycle index in the step's floating dtype (to_float would give
         # NumPy's float64 for float32 steps: the result must stay float32)
@@ -134,9 +198,25 @@ def _restarts_lr(xp: Namespace, t: Any, p: Params) -> Any:
         peak = peak * geometric(xp, p.peak_decay, xp.maximum(cyc, 0.0))
     # L_i - W >= 1 always: L_i >= L_0 > W ("exact"), L_i >= W + 1 ("floor")
     span = big_l - float(w)
-    u = xp.clip((s - float(w)) / span, 0.0, 1.0)
+    if ref and k != 1.0:
+        # (s - W)^k / (L - W)^k: the k-decay order of timm's cosine, in cycles where
+        # (L - W)^k is finite (beyond, timm's own value is nan and u^k is the curve)
+        cap = math.exp(min(_POW_LIMIT / k, _POW_LIMIT))
+        short = span <= cap
+        su, sd = xp.clip(s - float(w), 0.0, cap), xp.minimum(span, cap)
+        u = xp.where(
+            short,
+            xp.clip(xp.pow(su, k) / xp.pow(sd, k), 0.0, 1.0),
+            xp.pow(xp.clip((s - float(w)) / span, 0.0, 1.0), k),
+        )
+    else:
+        u = xp.clip((s - float(w)) / span, 0.0, 1.0)
     uc = None if ref else xp.clip(left / span, 0.0, 1.0)
+    if uc is not None and k != 1.0:
+        u, uc = xp.pow(u, k), _one_minus_pow(xp, uc, u, k)  # u^k and 1 - u^k, each accurate
     out = blend(xp, u, uc, peak, lo, "cosine")
+    if p.max_cycles is not None:
+        out = xp.where(cyc >= float(p.max_cycles), out * 0.0 + lo, out)
     if w == 0:
         return out
     uw = xp.clip(s / float(w), 0.0, 1.0)
@@ -153,6 +233,8 @@ def _bounds(p: Params) -> tuple[Any, Any]:
 def _phases(p: Params) -> tuple[int, ...]:
     if p.cycle_mult == 1.0:
         return tuple(p.first_cycle_steps * k for k in range(1, 9))
+    if p.cycle_rounding == "log":
+        return tuple(_log_marks(p.first_cycle_steps, p.cycle_mult)[:8])
     starts, _ = _cycles(p.first_cycle_steps, p.cycle_mult, p.warmup_steps, p.cycle_rounding)
     return tuple(int(s) for s in starts[1:9] if float(s).is_integer())
 
@@ -167,6 +249,8 @@ def cosine_restarts(
     peak_decay: float = 1.0,
     warmup_steps: int = 0,
     cycle_rounding: str = "exact",
+    progress_power: float = 1.0,
+    max_cycles: int | None = None,
 ) -> Schedule:
     r"""Cosine annealing with warm restarts (SGDR), optionally warmed up.
 
@@ -174,18 +258,29 @@ def cosine_restarts(
         \eta(t) = \begin{cases}
             \eta_m + (\hat\eta_i - \eta_m)\, s / W & s < W \\
             \eta_m + (\hat\eta_i - \eta_m)\,
-               \tfrac{1 + \cos(\pi (s - W) / (L_i - W))}{2} & s \ge W
+               \tfrac{1 + \cos(\pi u^k)}{2},\;
+               u = \tfrac{s - W}{L_i - W} & s \ge W
         \end{cases}
 
     where cycle :math:`i` starts at :math:`S_i`, has length :math:`L_i` and
-    peak :math:`\hat\eta_i = \hat\eta \gamma^i`, and :math:`s = t - S_i`.
-    Lengths: :math:`L_i = L_0 m^i` (``"exact"``) or
+    peak :math:`\hat\eta_i = \hat\eta \gamma^i`, and :math:`s = t - S_i`;
+    from cycle :math:`N` on (``max_cycles``) the value is :math:`\eta_m`.
+    Lengths: :math:`L_i = L_0 m^i`, :math:`S_i = L_0 (m^i - 1) / (m - 1)`
+    (``"exact"`` and ``"log"``) or
     :math:`L_{i+1} = \max(1, \lfloor (L_i - W) m \rfloor) + W` (``"floor"``).
+    The cycle of an integer step: the last :math:`i` with :math:`S_i \le t`
+    (``"exact"``, ``"floor"``), or :math:`\lfloor \log_m(1 + t (m - 1) / L_0)
+    \rfloor` as float64 evaluates it (``"log"``: tabulated at construction as
+    the integer step where that formula first gives :math:`i`, so every
+    backend and dtype agrees; it differs from ``"exact"`` on about 2% of
+    cycle starts, by a step).  With :math:`k \ne 1` the float64 order is
+    :math:`(s - W)^k / (L_i - W)^k`.
 
     Symbols: :math:`\hat\eta` = ``peak_value``, :math:`L_0` =
     ``first_cycle_steps``, :math:`m` = ``cycle_mult``, :math:`\eta_m` =
     ``min_value``, :math:`\gamma` = ``peak_decay``, :math:`W` =
-    ``warmup_steps``.
+    ``warmup_steps``, :math:`k` = ``progress_power``, :math:`N` =
+    ``max_cycles``.
 
     Conventions: step 0 starts cycle 0 at its peak (``W = 0``) or at
     ``min_value`` (``W > 0``).  Inside a cycle the cosine never quite
@@ -195,7 +290,10 @@ def cosine_restarts(
     ``m`` and no warmup or decay); a float ``m`` follows torch's closed-form
     epoch formula.  ``"floor"`` with ``W``, ``gamma`` is pytorch_optimizer's
     ``CosineAnnealingWarmupRestarts`` (its step ``k``; it writes
-    ``min_lr`` at construction, the adapter's business).
+    ``min_lr`` at construction, the adapter's business).  ``"log"`` with
+    :math:`k` and ``max_cycles`` is timm's ``CosineLRScheduler(t_initial=L_0,
+    cycle_mul=m, cycle_decay=gamma, cycle_limit=N, k_decay=k, lr_min)``
+    (without its warmup).
 
     Args:
       peak_value: first cycle's peak, ``>= 0``.
@@ -204,7 +302,11 @@ def cosine_restarts(
       min_value: floor of every cycle, ``<= peak_value``.
       peak_decay: peak multiplier per cycle, in ``(0, 1]``.
       warmup_steps: linear warmup at the start of each cycle, ``< L_0``.
-      cycle_rounding: ``"exact"`` or ``"floor"`` (see above).
+      cycle_rounding: ``"exact"``, ``"floor"`` or ``"log"`` (see above).
+      progress_power: :math:`k > 0`, the power of the progress in the cosine
+        (k-decay; 1: plain SGDR).
+      max_cycles: :math:`N \ge 1` cycles, then ``min_value`` for good
+        (``None``: cycles forever).
 
     Examples:
       >>> import lrcurves
@@ -225,7 +327,9 @@ def cosine_restarts(
             f"{name}: warmup_steps must be < first_cycle_steps, got warmup_steps={warmup_steps!r} "
             f"and first_cycle_steps={first_cycle_steps!r}"
         )
-    rounding = as_choice(name, "cycle_rounding", cycle_rounding, ("exact", "floor"))
+    rounding = as_choice(name, "cycle_rounding", cycle_rounding, ROUNDINGS)
+    k = as_value(name, "progress_power", progress_power, min=0.0, min_open=True, allow_array=False)
+    limit = None if max_cycles is None else as_int(name, "max_cycles", max_cycles, min=1)
     if _count_cycles(first, float(mult), w, rounding) > _MAX_CYCLES:
         raise ValueError(
             f"{name}: cycle_mult too close to 1 for {rounding!r} rounding (more than "
@@ -240,4 +344,6 @@ def cosine_restarts(
         peak_decay=float(decay),
         warmup_steps=w,
         cycle_rounding=rounding,
+        progress_power=float(k),
+        max_cycles=limit,
     )
