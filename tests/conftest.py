@@ -38,7 +38,7 @@ settings.load_profile("ci" if os.environ.get("CI") else "default")
 # side-by-side test must run there.  Locally, importorskip still skips.
 REFERENCE_PACKAGES = (
     "torch", "jax", "optax", "deepspeed", "colossalai", "pytorch_optimizer", "array_api_strict",
-    "transformers", "timm",
+    "transformers", "timm", "megatron",
 )
 
 if os.environ.get("CI"):
@@ -67,7 +67,7 @@ def pytest_sessionstart(session: object) -> None:
     missing = []
     for name in REFERENCE_PACKAGES:
         try:
-            if name in ("colossalai", "timm"):  # installed --no-deps; tests load their scheduler files only
+            if name in ("colossalai", "timm", "megatron"):  # installed --no-deps; tests load their scheduler files only
                 if importlib.util.find_spec(name) is None:
                     raise ModuleNotFoundError(name)
             else:

@@ -88,6 +88,7 @@ def test_config_formats_load_lazily_through_entry_points() -> None:
         "pytorch_optimizer": "lrcurves.compat.pytorch_optimizer",
         "torch": "lrcurves.compat.torch",
         "transformers": "lrcurves.compat.transformers",
+        "megatron": "lrcurves.compat.megatron",
     }
 
 
