@@ -34,6 +34,14 @@ runs is the registered factories, the registered format loaders (imported
 once, from their entry points, by :func:`config_formats`), ``json`` and
 a regex over the header of a ``.npy`` table (not ``numpy.load``, whose
 header parser compiles).
+
+Time units (:mod:`lrcurves.units`): a core config may carry a ``"units"``
+block (``{"name": ..., "units": {"steps_per_epoch": 500}, "params":
+{"warmup_epochs": 1, ...}}``), or :func:`from_config` may get ``units=``;
+step parameters may then be written in epochs, samples or tokens, in the
+config and in every schedule nested in it.  The units are resolved when the
+schedule is built: its :meth:`~lrcurves.Schedule.to_config` holds plain
+steps and no ``"units"`` block.
 """
 
 from __future__ import annotations
@@ -51,6 +59,7 @@ from typing import Any
 import numpy as np
 
 from lrcurves._schedule import Schedule, get, names
+from lrcurves.units import UNITS_KEY, Units, to_step_params
 from lrcurves.validate import MAX_DEPTH, MAX_TABLE, brief
 
 __all__ = [
@@ -71,6 +80,7 @@ MAX_NPY_BYTES = 8 * MAX_TABLE + 2**16
 MAX_JSON_DEPTH = 4 * MAX_DEPTH
 
 NPY_KEY = "$npy"
+CORE_KEYS = frozenset({"name", "params", UNITS_KEY})  # the keys of a core config
 MAX_MESSAGE = 1000  # error messages longer than this are shortened
 
 ConfigLoader = Callable[..., Schedule]
@@ -127,9 +137,22 @@ def config_formats() -> tuple[tuple[Callable[[Mapping[str, Any]], bool], ConfigL
 class _State(threading.local):
     depth = 0  # from_config calls in progress on this thread (formats recurse)
     base: Path | None = None  # where relative "$npy" paths resolve
+    units: Units | None = None  # the time base of the enclosing core config
 
 
 _STATE = _State()
+
+
+@contextlib.contextmanager
+def _units_scope(units: Units | None) -> Iterator[None]:
+    """The time base nested configs inherit while a core config's params are decoded."""
+    st = _STATE
+    old = st.units
+    st.units = units
+    try:
+        yield
+    finally:
+        st.units = old
 
 
 @contextlib.contextmanager
@@ -148,7 +171,12 @@ def _nested(base: Path | None) -> Iterator[None]:
         st.base = old_base
 
 
-def from_config(config: Mapping[str, Any] | str | os.PathLike[str], **kwargs: Any) -> Schedule:
+def from_config(
+    config: Mapping[str, Any] | str | os.PathLike[str],
+    *,
+    units: Units | Mapping[str, Any] | None = None,
+    **kwargs: Any,
+) -> Schedule:
     """Rebuild a schedule from :meth:`Schedule.to_config` output.
 
     ``config`` may be a dict ``{"name": ..., "params": {...}}`` (nested
@@ -156,6 +184,13 @@ def from_config(config: Mapping[str, Any] | str | os.PathLike[str], **kwargs: An
     file.  Other formats registered with :func:`register_config_format`
     (DeepSpeed's ``"scheduler"`` block or a whole ds_config, for instance)
     are recognised too; keyword arguments such as ``base_lr`` go to them.
+
+    ``units`` (a :class:`lrcurves.units.Units` or a dict of its fields), or
+    a ``"units"`` block next to ``"name"``, lets step parameters be written
+    in epochs, samples or tokens (``warmup_epochs``, ``boundaries_epochs``;
+    see :mod:`lrcurves.units`), here and in nested schedules.  Both may be
+    given if no field gets two different values.  Units apply to core
+    configs only; the result holds plain steps.
 
     Any input gives a :class:`Schedule` or a :class:`ValueError` /
     :class:`TypeError` (see the module docstring for the limits).
@@ -184,19 +219,25 @@ def from_config(config: Mapping[str, Any] | str | os.PathLike[str], **kwargs: An
         raise TypeError(
             f"config must be a dict, a JSON string or a path, got {type(config).__name__}"
         )
+    given = None if units is None else Units.from_dict(units)
     outer = _STATE.depth == 0
     with _nested(base):
         if outer:  # nested calls (formats, sub-schedules) were checked with their parent
             _check_structure(config, where)
-        return _load(config, kwargs)
+        return _load(config, kwargs, given)
 
 
-def _load(config: Mapping[str, Any], kwargs: dict[str, Any]) -> Schedule:
+def _load(config: Mapping[str, Any], kwargs: dict[str, Any], units: Units | None = None) -> Schedule:
     if "params" in config and config["params"] is not None and not isinstance(config["params"], Mapping):
         raise TypeError(f"config 'params' must be a dict, got {brief(config['params'])}")
     if not _is_core_config(config):
         for detect, load in config_formats():
             if _guard(detect, config, {}, "format detection"):
+                if units is not None:
+                    raise ValueError(
+                        f"config: units= applies to lrcurves configs ({{'name': ..., 'params': ...}}); "
+                        f"a {_format_name(load)} is written in its own steps"
+                    )
                 return _guard(load, config, kwargs, _format_name(load))
     if "name" not in config:
         raise ValueError(
@@ -205,15 +246,25 @@ def _load(config: Mapping[str, Any], kwargs: dict[str, Any]) -> Schedule:
             + (" or a registered foreign format" if config_formats() else "")
             + (f" (format plugins that failed to load: {', '.join(_FORMAT_ERRORS)})" if _FORMAT_ERRORS else "")
         )
-    extra = set(config) - {"name", "params"}
+    extra = set(config) - CORE_KEYS
     if extra:
-        raise ValueError(f"config has unknown key(s) {sorted(extra)}; expected 'name' and 'params'")
+        raise ValueError(
+            f"config has unknown key(s) {sorted(extra)}; expected 'name' and 'params' "
+            f"(and optionally {UNITS_KEY!r})"
+        )
     name = config["name"]
     if not isinstance(name, str):
         raise TypeError(f"config 'name' must be a string, got {brief(name)}")
+    # the time base: the enclosing config's, units=, this config's block (fields must agree)
+    tb = _STATE.units
+    for extra_units in (units, config.get(UNITS_KEY)):
+        if extra_units is not None:
+            u = Units.from_dict(extra_units)
+            tb = u if tb is None else tb.combine(u, where="config: units")
     params = config.get("params") or {}
-    decoded = {k: _decode(k, v) for k, v in params.items()}
-    return _guard(lambda _c: get(name, **decoded), config, {}, f"schedule {name!r}")
+    with _units_scope(tb):
+        decoded = {k: _decode(k, v) for k, v in params.items()}
+    return _guard(lambda _c: get(name, **to_step_params(name, decoded, tb)), config, {}, f"schedule {name!r}")
 
 
 def _guard(fn: Callable[..., Any], config: Mapping[str, Any], kwargs: dict[str, Any], what: str) -> Any:
@@ -265,7 +316,7 @@ def _decode(key: str, v: Any) -> Any:
 
 def _is_core_config(config: Mapping[str, Any]) -> bool:
     name = config.get("name") if "name" in config else None
-    return isinstance(name, str) and set(config) <= {"name", "params"} and name in names(presets=True)
+    return isinstance(name, str) and set(config) <= CORE_KEYS and name in names(presets=True)
 
 
 def _at(path: str) -> str:
