@@ -46,6 +46,7 @@ from typing import Any
 
 import jax.numpy as jnp
 import optax
+from lrcurves.adapters.optax_finder import find_lr
 
 from lrcurves import Schedule
 from lrcurves.compat.optax import (
@@ -72,6 +73,7 @@ __all__ = [
     "cosine_decay_schedule",
     "cosine_onecycle_schedule",
     "exponential_decay",
+    "find_lr",
     "inject",
     "join_schedules",
     "linear_onecycle_schedule",

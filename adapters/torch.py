@@ -3,9 +3,11 @@
 :class:`CurveScheduler` is a real :class:`torch.optim.lr_scheduler.LRScheduler`:
 it works with ``SequentialLR``, checkpoints, ``get_last_lr()`` and the step-order
 warning like any built-in scheduler.  It holds no schedule math: every value
-is the closed form ``schedule.value(step)`` at the scheduler's step counter
-(``last_epoch``), never a ratio applied to the group's current LR, so the
-curve cannot drift, resumes exactly and is the same as in NumPy or JAX.
+is the schedule's own at the scheduler's step counter (``last_epoch``), read
+through a :class:`~lrcurves.CurveReader` (the numbers of ``lrcurves.curve``,
+computed a chunk at a time), never a ratio applied to the group's current LR,
+so the curve cannot drift, resumes exactly and is the curve ``lrcurves plot``
+shows.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import torch
+from lrcurves.adapters.torch_finder import find_lr
+from lrcurves.adapters.torch_hparams import HyperparamScheduler
 from lrcurves.adapters.torch_schedulers import (  # torch.optim.lr_scheduler drop-ins
     ChainedScheduler,
     ConstantLR,
@@ -35,7 +39,7 @@ from lrcurves.adapters.torch_schedulers import (  # torch.optim.lr_scheduler dro
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
-from lrcurves import Schedule, from_config
+from lrcurves import CurveReader, Schedule, from_config
 from lrcurves._schedule import iter_schedules
 from lrcurves.validate import as_choice, as_value, state_dict_of, state_floats, state_int
 
@@ -47,6 +51,7 @@ __all__ = [
     "CurveScheduler",
     "CyclicLR",
     "ExponentialLR",
+    "HyperparamScheduler",
     "LambdaLR",
     "LinearLR",
     "MultiStepLR",
@@ -56,6 +61,7 @@ __all__ = [
     "SequentialLR",
     "StepLR",
     "closed_form_schedulers",
+    "find_lr",
 ]
 
 _Tensor = torch.Tensor
@@ -274,9 +280,9 @@ class CurveScheduler(LRScheduler):
             if m is False:
                 fns.append(None)
             elif isinstance(m, Schedule):
-                fns.append(m.value)
+                fns.append(CurveReader(m))
             elif s.has_momentum:
-                fns.append(s.momentum_value)
+                fns.append(CurveReader(s, momentum=True))
             elif m is True:
                 raise ValueError(
                     f"{_NAME}: momentum=True but the schedule of param group {i} ({s.name}) "
@@ -302,8 +308,13 @@ class CurveScheduler(LRScheduler):
             self._scales = [1.0] * len(base_lrs)
         first = self._scheds[0]
         # one evaluation per step when every group shares the schedule
-        self._shared = first.value if all(s is first for s in self._scheds) else None
-        self._fns = [s.value for s in self._scheds]
+        # the curve's own numbers, read a chunk at a time (one reader per distinct schedule)
+        readers: dict[Schedule, CurveReader] = {}
+        for s in self._scheds:
+            if s not in readers:
+                readers[s] = CurveReader(s)
+        self._fns = [readers[s] for s in self._scheds]
+        self._shared = self._fns[0] if all(s is first for s in self._scheds) else None
         self._any_mom = any(f is not None for f in self._mom_fns)
 
     # -- the closed form ------------------------------------------------------
@@ -438,6 +449,109 @@ class CurveScheduler(LRScheduler):
         self._step_count = step_count
         self._last_lr = last_lr
         self._init_scales(base_lrs)
+
+    def replace_schedule(
+        self,
+        schedule: Schedule | None = None,
+        *,
+        group_schedules: Sequence[Schedule] | None = None,
+        max_jump: float | None = 1e-9,
+    ) -> None:
+        r"""Continue the run under a new schedule from the current step, without a jump.
+
+        For a horizon changed mid-run (:mod:`lrcurves.horizon`):
+        :meth:`load_state_dict` rebuilds the schedules a checkpoint was
+        saved with, so a resumed run continues under the *old* curve; call
+        this afterwards to swap in the new one.  The step counter, mode,
+        scales and momentum setting are kept; the next :meth:`state_dict`
+        saves the new schedules.  Every group's LR (and momentum) is set
+        from the new schedule at the current step ``n = last_epoch`` at once.
+
+        The swap is refused (``ValueError``, nothing changed) where, for any
+        group ``i``, the new value at ``n`` moves away from the old one:
+
+        .. math::
+            |s'_i(n) - s_i(n)| > \epsilon \max(|s_i(n)|, |s'_i(n)|)
+
+        Symbols: :math:`s_i` / :math:`s'_i` = group ``i``'s old / new
+        schedule, :math:`n` = ``last_epoch``, :math:`\epsilon` = ``max_jump``.
+        ``max_jump=None`` allows any jump (an explicit opt-out).
+
+        Args:
+          schedule: the new schedule for every group (may be ``None`` when
+            ``group_schedules`` is given).
+          group_schedules: one new schedule per param group.
+          max_jump: :math:`\epsilon \ge 0`, the largest relative change of
+            the LR allowed at the current step, or ``None``.
+
+        Examples:
+          >>> import torch, lrcurves
+          >>> from lrcurves.adapters.torch import CurveScheduler
+          >>> from lrcurves.horizon import retarget
+          >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+          >>> old = lrcurves.linear(1.0, 0.0, transition_steps=4)
+          >>> sched = CurveScheduler(opt, old)
+          >>> for _ in range(2):
+          ...     opt.step()
+          ...     sched.step()
+          >>> sched.replace_schedule(retarget(old, at_step=sched.last_epoch, new_total=6))
+          >>> lrs = []
+          >>> for _ in range(5):
+          ...     lrs.append(opt.param_groups[0]["lr"])
+          ...     opt.step()
+          ...     sched.step()
+          >>> lrs
+          [0.5, 0.375, 0.25, 0.125, 0.0]
+        """
+        where = f"{_NAME}.replace_schedule"
+        n = len(self.optimizer.param_groups)
+        if group_schedules is None:
+            if schedule is None:
+                raise ValueError(f"{where}: give a schedule or group_schedules")
+            scheds = [_check_schedule("schedule", schedule)] * n
+        else:
+            if isinstance(group_schedules, Schedule) or not isinstance(group_schedules, Sequence):
+                raise TypeError(f"{where}: group_schedules must be a sequence of Schedule, got {group_schedules!r}")
+            if len(group_schedules) != n:
+                raise ValueError(
+                    f"{where}: group_schedules has {len(group_schedules)} entries but the "
+                    f"optimizer has {n} param groups"
+                )
+            scheds = [_check_schedule(f"group_schedules[{i}]", s) for i, s in enumerate(group_schedules)]
+            if schedule is not None:
+                _check_schedule("schedule", schedule)
+        if max_jump is not None:
+            eps = float(as_value(where, "max_jump", max_jump, allow_array=False))
+            t = max(self.last_epoch, 0)
+            for i, (old, new) in enumerate(zip(self._scheds, scheds, strict=True)):
+                a, b = old.value(t), new.value(t)
+                if abs(b - a) > eps * max(abs(a), abs(b)):
+                    raise ValueError(
+                        f"{where}: max_jump={max_jump!r}: at step {t} group {i}'s schedule value would "
+                        f"jump from {a!r} to {b!r}; build the new schedule to continue the old one "
+                        "(lrcurves.horizon) or pass max_jump=None to allow the jump"
+                    )
+        saved = (self.schedule, self.group_schedules, self._scheds)
+        self.schedule = schedule
+        self.group_schedules = None if group_schedules is None else list(scheds)
+        self._scheds = scheds
+        try:
+            mom_fns = self._resolve_momentum(self.optimizer)
+        except ValueError:
+            self.schedule, self.group_schedules, self._scheds = saved
+            raise
+        self._mom_fns = mom_fns
+        self._init_scales(self.base_lrs)
+        values = self.get_lr()
+        last = []
+        for g, v in zip(self.optimizer.param_groups, values, strict=True):
+            if isinstance(g["lr"], _Tensor):
+                g["lr"].fill_(v)
+                last.append(g["lr"].clone())
+            else:
+                g["lr"] = v
+                last.append(v)
+        self._last_lr = last
 
     def __repr__(self) -> str:
         what = (

@@ -11,6 +11,7 @@ from typing import Any
 from lrcurves import (
     combinators as _combinators,
     schedules as _schedules,
+    units as units,
 )
 from lrcurves._config import (
     config_formats as config_formats,
@@ -18,6 +19,7 @@ from lrcurves._config import (
     register_config_format as register_config_format,
 )
 from lrcurves._schedule import (
+    CurveReader as CurveReader,
     Schedule as Schedule,
     ScheduleSpec as ScheduleSpec,
     curve as curve,
@@ -26,7 +28,14 @@ from lrcurves._schedule import (
     spec as spec,
 )
 from lrcurves.combinators import *  # noqa: F403
+from lrcurves.horizon import (
+    branch_cooldown as branch_cooldown,
+    extend as extend,
+    hold as hold,
+    retarget as retarget,
+)
 from lrcurves.schedules import *  # noqa: F403
+from lrcurves.units import Units as Units
 
 
 def _repr_png_(self: Schedule) -> bytes | None:
@@ -50,6 +59,10 @@ Schedule._repr_html_ = _repr_html_  # type: ignore[attr-defined]
 
 def __getattr__(name: str) -> Any:
     # __version__ is read lazily: importlib.metadata costs a third of numpy's import
+    if name == "FinderResult":  # imported on first use: it is not needed to build schedules
+        from lrcurves.finder import FinderResult
+
+        return FinderResult
     if name == "__version__":
         from importlib.metadata import PackageNotFoundError, version
 
@@ -61,16 +74,24 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "CurveReader",
+    "FinderResult",  # noqa: F405 - module __getattr__ (lazy)
     "Schedule",
     "ScheduleSpec",
+    "Units",
     "__version__",  # noqa: F405 - module __getattr__ (lazy)
+    "branch_cooldown",
     "config_formats",
     "curve",
+    "extend",
     "from_config",
     "get",
+    "hold",
     "names",
     "register_config_format",
+    "retarget",
     "spec",
+    "units",
     *_combinators.__all__,
     *_schedules.__all__,
 ]

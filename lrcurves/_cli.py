@@ -9,6 +9,9 @@ Examples::
     lrcurves plot --config a.json --config b.json -o curves.png
     lrcurves plot --config ds_config.json --log          # terminal plot
     lrcurves export --config examples/warmup_cosine.json -o curve.csv
+    lrcurves check --config examples/warmup_cosine.json --total-steps 10000
+    lrcurves diff a.json b.json --steps 10000 -o diff.png
+    lrcurves horizon --config examples/warmup_cosine.json --at 600 --retarget 1600 -o new.png --save new.json
 
 A schedule comes from ``--schedule NAME`` followed by ``--param key=value``
 options (values parsed as JSON where possible, else kept as strings), or from
@@ -39,6 +42,13 @@ A progress bar is shown on stderr for exports of over 4M steps when both
 stdout and stderr are terminals (``--no-progress`` hides it); an interrupted
 or failed export removes its partial output file.
 
+``check`` runs :func:`lrcurves.checks.check` over ``--total-steps`` steps and
+prints the findings (``--json`` for JSON): exit status 0 when clean, 1 with
+warnings, 2 with errors.  ``diff A.json B.json`` compares two curves step by
+step (``--rtol``, default exact): the first differing step and the largest
+relative difference; ``-o FILE`` plots both with their relative difference;
+exit status 0 when identical, 1 when they differ.
+
 Exit status: 0 on success; 2 on any error, reported as one line on stderr
 (no traceback); 130 on Ctrl-C.  A bare ``lrcurves`` prints the usage to
 stdout and exits 0.
@@ -61,6 +71,7 @@ import textwrap
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, NoReturn
 
 import numpy as np
@@ -82,7 +93,7 @@ PARALLEL_MIN = 1 << 21
 MAX_WORKERS = 8
 MAX_ROWS = 24  # summary rows before the middle ones are elided
 
-_COMMANDS = ("list", "show", "summary", "plot", "export")
+_COMMANDS = ("list", "show", "summary", "plot", "export", "check", "diff", "horizon")
 _DS_KEYS = frozenset({
     "optimizer", "train_batch_size", "train_micro_batch_size_per_gpu",
     "gradient_accumulation_steps", "zero_optimization", "fp16", "bf16",
@@ -189,7 +200,7 @@ class _ScheduleAction(argparse.Action):
         ns.sources = srcs
 
 
-def _add_source_args(p: argparse.ArgumentParser, many: bool) -> None:
+def _add_source_args(p: argparse.ArgumentParser, many: bool, steps: bool = True) -> None:
     g = p.add_argument_group("schedule" + (" (repeatable)" if many else ""))
     g.add_argument("--schedule", metavar="NAME", action=_ScheduleAction, help="registered schedule name")
     g.add_argument(
@@ -204,10 +215,43 @@ def _add_source_args(p: argparse.ArgumentParser, many: bool) -> None:
     g.add_argument("--base-lr", type=_float_arg, default=None, metavar="LR",
                    help="optimizer LR for foreign configs that scale it (default: a ds_config's "
                    "optimizer.params.lr)")  # fmt: skip
-    p.add_argument("--steps", type=_steps_arg, default=None, metavar="N",
-                   help="number of steps, e.g. 5000 or 1e9, at most 2**62 (default: the phases "
-                   "plus 10%%, or 1000)")  # fmt: skip
+    u = p.add_argument_group("time units (write step parameters as *_epochs, *_samples, *_tokens)")
+    u.add_argument("--steps-per-epoch", type=_fraction_arg, default=None, metavar="N",
+                   help="optimizer steps per epoch; a fraction like 1000/3 is kept exact")  # fmt: skip
+    u.add_argument("--samples-per-step", type=lambda x: _whole(x, "--samples-per-step"), default=None, metavar="N",
+                   help="samples per optimizer step (micro-batch x accumulation x data-parallel ranks)")  # fmt: skip
+    u.add_argument("--tokens-per-step", type=lambda x: _whole(x, "--tokens-per-step"), default=None, metavar="N",
+                   help="tokens per optimizer step")  # fmt: skip
+    u.add_argument("--rounding", choices=("floor", "ceil", "nearest"), default=None,
+                   help="how a conversion that does not land on a whole step is rounded (default: an error)")  # fmt: skip
+    if steps:
+        p.add_argument("--steps", type=_steps_arg, default=None, metavar="N",
+                       help="number of steps, e.g. 5000 or 1e9, at most 2**62 (default: the phases "
+                       "plus 10%%, or 1000)")  # fmt: skip
     p.set_defaults(sources=[])
+
+
+def _fraction_arg(text: str) -> Fraction:
+    try:
+        v = Fraction(text.strip())
+    except (ValueError, ZeroDivisionError):
+        raise argparse.ArgumentTypeError(f"expected a positive number or fraction like 1000/3, got {text!r}") from None
+    if v <= 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {text!r}")
+    return v
+
+
+def _units(args: argparse.Namespace) -> Any:
+    """The ``lrcurves.units.Units`` of the time-unit options, or ``None`` without any."""
+    fields = {k: getattr(args, k, None) for k in ("steps_per_epoch", "samples_per_step", "tokens_per_step")}
+    if all(v is None for v in fields.values()):
+        if getattr(args, "rounding", None) is not None:
+            raise CLIError("--rounding applies to time-unit conversions: give --steps-per-epoch, "
+                           "--samples-per-step or --tokens-per-step too")  # fmt: skip
+        return None
+    from lrcurves.units import Units
+
+    return Units(**fields, rounding=args.rounding)
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -251,6 +295,8 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("csv", "npy", "json"), default=None,
                    help="default: from the extension (.npy, .json), else csv")  # fmt: skip
     p.add_argument("--no-progress", action="store_true", help="never show a progress bar")
+    _add_check_diff_parsers(sub)
+    _add_horizon_parser(sub)
     return parser
 
 
@@ -278,12 +324,12 @@ def _version() -> str:
 # loading
 
 
-def _load(src: Source, base_lr: float | None) -> Any:
+def _load(src: Source, base_lr: float | None, units: Any = None) -> Any:
     import lrcurves
 
     if src.config is not None:
-        return _load_config(src.config, src.params, base_lr)
-    return lrcurves.from_config({"name": src.name, "params": src.params})
+        return _load_config(src.config, src.params, base_lr, units)
+    return lrcurves.from_config({"name": src.name, "params": src.params}, units=units)
 
 
 def _read_json(path: str) -> Any:
@@ -310,7 +356,7 @@ def _opt_lr(cfg: dict[str, Any]) -> Any:
     return params.get("lr") if isinstance(params, dict) else None
 
 
-def _load_config(path: str, overrides: dict[str, Any], base_lr: float | None) -> Any:
+def _load_config(path: str, overrides: dict[str, Any], base_lr: float | None, units: Any = None) -> Any:
     import lrcurves
 
     cfg = _read_json(path)
@@ -359,7 +405,9 @@ def _load_config(path: str, overrides: dict[str, Any], base_lr: float | None) ->
         if base_lr is None and _is_number(opt_lr):
             base_lr = float(opt_lr)
 
-    kwargs = {} if base_lr is None else {"base_lr": base_lr}
+    kwargs: dict[str, Any] = {} if base_lr is None else {"base_lr": base_lr}
+    if units is not None:
+        kwargs["units"] = units
     try:
         return lrcurves.from_config(cfg, **kwargs)
     except (ValueError, TypeError) as exc:
@@ -378,7 +426,8 @@ def _many(args: argparse.Namespace) -> list[Any]:
         raise CLIError(f"{args.command}: give --schedule NAME [--param k=v ...] or --config FILE")
     if args.base_lr is not None and not any(src.config is not None for src in args.sources):
         raise CLIError("--base-lr only applies to --config files; with --schedule give the values with --param")
-    out = [_load(src, args.base_lr) for src in args.sources]
+    units = _units(args)
+    out = [_load(src, args.base_lr, units) for src in args.sources]
     for s in out:
         probe = np.asarray(s(np.zeros(2, dtype=np.int64)))
         if probe.shape != (2,):
@@ -799,6 +848,304 @@ def _plot_terminal(args: argparse.Namespace, scheds: list[Any], n: int, out: Any
 
 
 # ---------------------------------------------------------------------------
+# check / diff
+
+
+def _jump_arg(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--jump-factor must be a number, got {text!r}") from None
+    if not math.isfinite(v) or v <= 1:
+        raise argparse.ArgumentTypeError(f"--jump-factor must be a finite number > 1, got {text}")
+    return v
+
+
+def _rtol_arg(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--rtol must be a number, got {text!r}") from None
+    if not math.isfinite(v) or v < 0:
+        raise argparse.ArgumentTypeError(f"--rtol must be a finite number >= 0, got {text}")
+    return v
+
+
+def _total_steps_arg(text: str) -> int:
+    return _whole(text, "--total-steps")
+
+
+def _add_check_diff_parsers(sub: Any) -> None:
+    p = sub.add_parser(
+        "check",
+        help="check a schedule before training (LR 0 at the start, short horizon, jumps, ...)",
+        description="Check a schedule for a run of --total-steps optimizer updates and print the "
+        "findings with their step numbers. Exit status: 0 clean, 1 warnings, 2 errors "
+        "(or an invalid schedule / config).",
+    )
+    _add_source_args(p, many=False, steps=False)
+    p.add_argument("--total-steps", "--steps", dest="steps", type=_total_steps_arg, default=None, metavar="N",
+                   help="optimizer updates in the planned run (default: inferred from the schedule, "
+                   "and the checks against the run length are skipped)")  # fmt: skip
+    p.add_argument("--jump-factor", type=_jump_arg, default=10.0, metavar="X",
+                   help="report consecutive steps whose LRs differ by more than X times (default 10)")  # fmt: skip
+    p.add_argument("--ignore", action="append", default=[], metavar="CODE",
+                   help="leave out the findings with this code (repeatable)")  # fmt: skip
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    p = sub.add_parser(
+        "diff",
+        help="compare two schedules step by step (first difference, largest relative difference)",
+        description="Compare the LR curves of two schedules: two config files (A B), or one file "
+        "and one --schedule/--config. Exit status: 0 identical, 1 different, 2 error.",
+    )
+    p.add_argument("files", nargs="*", metavar="CONFIG", help="config files (A, B)")
+    _add_source_args(p, many=True)
+    p.add_argument("--rtol", type=_rtol_arg, default=0.0, metavar="R",
+                   help="steps with |a - b| <= R * max(|a|, |b|) count as equal (default 0: exact)")  # fmt: skip
+    p.add_argument("-o", "--output", default=None, help="plot both curves and their relative difference to this image")
+    p.add_argument("--log", action="store_true", help="logarithmic LR axis in the plot")
+    p.add_argument("--title", default=None, help="plot title")
+
+
+def _add_horizon_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "horizon",
+        help="change a run's horizon at a step without an LR jump; plot old and new together",
+        description="Continue a schedule from step --at under a new horizon (lrcurves.horizon): "
+        "--retarget N (the same shape, ending at step N), --extend K (K more steps), --cooldown D "
+        "(a D-step cooldown from the LR at --at) or --hold (keep the LR of --at). Prints where the "
+        "curves meet and end; -o plots both, --save writes the new schedule's config.",
+    )
+    _add_source_args(p, many=False)
+    p.add_argument("--at", type=lambda x: _whole(x, "--at", lo=0), required=True, metavar="STEP",
+                   help="the last step run under the old schedule (a checkpoint's step)")  # fmt: skip
+    how = p.add_mutually_exclusive_group(required=True)
+    how.add_argument("--retarget", type=lambda x: _whole(x, "--retarget"), metavar="N",
+                     help="new total number of steps")  # fmt: skip
+    how.add_argument("--extend", type=lambda x: _whole(x, "--extend"), metavar="K",
+                     help="add K steps to the old horizon")  # fmt: skip
+    how.add_argument("--cooldown", type=lambda x: _whole(x, "--cooldown"), metavar="D",
+                     help="branch a cooldown of D steps at --at")  # fmt: skip
+    how.add_argument("--hold", action="store_true", help="hold the LR of step --at from there on")
+    p.add_argument("--shape", default="linear", help="cooldown shape (linear, cosine, 1-sqrt, 1-square, exponential)")
+    p.add_argument("--end-value", type=_float_arg, default=0.0, metavar="LR", help="cooldown end value (default 0)")
+    p.add_argument("--old-total", type=lambda x: _whole(x, "--old-total"), default=None, metavar="N",
+                   help="the old schedule's horizon, where it cannot be inferred")  # fmt: skip
+    p.add_argument("-o", "--output", default=None, help="plot old and new to this image")
+    p.add_argument("--log", action="store_true", help="logarithmic LR axis in the plot")
+    p.add_argument("--save", default=None, metavar="FILE", help="write the new schedule's JSON config")
+
+
+def _horizon(args: argparse.Namespace, out: Any) -> None:
+    from lrcurves import horizon as hz
+    from lrcurves.plotting import describe
+
+    old = _one(args)
+    at = args.at
+    if args.retarget is not None:
+        new, what = hz.retarget(old, at, args.retarget, old_total=args.old_total), f"retarget to {args.retarget} steps"
+    elif args.extend is not None:
+        new, what = hz.extend(old, args.extend, at_step=at, old_total=args.old_total), f"extend by {args.extend} steps"
+    elif args.cooldown is not None:
+        new = hz.branch_cooldown(old, at, args.cooldown, shape=args.shape, end_value=args.end_value)
+        what = f"{args.shape} cooldown over {args.cooldown} steps"
+    else:
+        new, what = hz.hold(old, at), "hold"
+    n, _ = _span([old, new], args.steps)
+    n = max(n, at + 2)
+    print(f"old: {describe(old)}", file=out)
+    print(f"new: {what} from step {at}", file=out)
+    t = np.array([at, at + 1, n - 1])
+    vo, vn = _values(old, t), _values(new, t)
+    print(f"step {at}: LR {_fmt(float(vo[0]))} in both (steps 0..{at} unchanged)", file=out)
+    print(f"step {at + 1}: old {_fmt(float(vo[1]))}, new {_fmt(float(vn[1]))}", file=out)
+    print(f"step {n - 1}: old {_fmt(float(vo[2]))}, new {_fmt(float(vn[2]))}", file=out)
+    if args.save is not None:
+        text = json.dumps(new.to_config(), indent=2) + "\n"
+        _write_file(args.save, lambda fh: fh.write(text.encode()))
+        print(f"wrote {args.save}", file=out)
+    if args.output is not None:
+        from lrcurves import plotting
+
+        fig = plotting.plot(old, new, steps=n, log=args.log, labels=["old", f"new ({what} from step {at})"],
+                            title=describe(old, max_len=90))  # fmt: skip
+        fig.axes[0].axvline(at, color="0.5", lw=0.8, ls="--")
+        try:
+            fig.savefig(args.output, dpi=110)
+        except OSError as exc:
+            raise CLIError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+        print(f"wrote {args.output}", file=out)
+
+
+def _check(args: argparse.Namespace, out: Any) -> int:
+    from lrcurves.checks import CODES, check_report
+
+    for code in args.ignore:
+        if code not in CODES:
+            close = difflib.get_close_matches(code, list(CODES), n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else f" Valid: {', '.join(CODES)}"
+            raise CLIError(f"--ignore: unknown check code {code!r}.{hint}")
+    s = _one(args)
+    rep = check_report(s, args.steps, jump_factor=args.jump_factor, ignore=args.ignore)
+    print(rep.to_json() if args.json else rep.format(), file=out)
+    return rep.exit_code
+
+
+@dataclass
+class _DiffResult:
+    n: int
+    compared: int = 0
+    exact: bool = True
+    differing: int = 0
+    first: tuple[int, float, float] | None = None
+    max_rel: tuple[float, int, float, float] = (0.0, -1, 0.0, 0.0)
+    max_abs: tuple[float, int] = (0.0, -1)
+
+
+def _diff_spans(a: Any, b: Any, n: int) -> tuple[list[tuple[int, int]], bool]:
+    from lrcurves.checks import MAX_SCAN, _windows
+
+    if n <= MAX_SCAN:
+        return [(0, n)], True
+    spans = sorted(_windows(a, n, MAX_SCAN)[0] + _windows(b, n, MAX_SCAN)[0])
+    merged: list[tuple[int, int]] = []
+    for lo, hi in spans:
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    return merged, False
+
+
+def _compare(a: Any, b: Any, n: int, rtol: float) -> _DiffResult:
+    """Stream both curves in chunks; exact at every step up to ``checks.MAX_SCAN`` steps."""
+    import lrcurves
+
+    spans, exact = _diff_spans(a, b, n)
+    res = _DiffResult(n=n, exact=exact)
+    for lo, hi in spans:
+        for k in range(lo, hi, CHUNK):
+            m = min(CHUNK, hi - k)
+            with np.errstate(all="ignore"):
+                va = np.asarray(lrcurves.curve(a, m, start=k), dtype=np.float64)
+                vb = np.asarray(lrcurves.curve(b, m, start=k), dtype=np.float64)
+                same = (va == vb) | (np.isnan(va) & np.isnan(vb))
+                diff = np.abs(va - vb)
+                scale = np.maximum(np.abs(va), np.abs(vb))
+                rel = np.where(same, 0.0, diff / scale)
+                rel = np.where(np.isnan(rel), np.inf, rel)  # NaN on one side only
+                differ = ~same & ~(diff <= rtol * scale)
+            res.compared += m
+            idx = np.flatnonzero(differ)
+            if not idx.size:
+                continue
+            res.differing += idx.size
+            if res.first is None:
+                i = int(idx[0])
+                res.first = (k + i, float(va[i]), float(vb[i]))
+            j = int(np.argmax(rel))
+            if rel[j] > res.max_rel[0]:
+                res.max_rel = (float(rel[j]), k + j, float(va[j]), float(vb[j]))
+            fd = np.where(same | ~np.isfinite(diff), -1.0, diff)
+            j = int(np.argmax(fd))
+            if fd[j] > res.max_abs[0]:
+                res.max_abs = (float(fd[j]), k + j)
+    return res
+
+
+def _pair(a: float, b: float) -> str:
+    """``"x, B y"``, with all digits (repr) when 6 significant ones do not tell them apart."""
+    fa, fb = _fmt(a), _fmt(b)
+    if fa == fb:
+        fa, fb = repr(a), repr(b)
+    return f"{fa}, B {fb}"
+
+
+def _diff(args: argparse.Namespace, out: Any) -> int:
+    from lrcurves.plotting import describe
+
+    srcs = [Source(config=f) for f in args.files] + list(args.sources)
+    if len(srcs) != 2:
+        raise CLIError(
+            f"diff compares two schedules: give two config files (diff A.json B.json), or one file and "
+            f"one --schedule NAME / --config FILE; got {len(srcs)}"
+        )
+    args.sources = srcs
+    a, b = _many(args)
+    n, _ = _span([a, b], args.steps)
+    res = _compare(a, b, n, args.rtol)
+    how = "every step compared" if res.exact else f"{res.compared} steps compared, in windows around every boundary"
+    tol = f", rtol {args.rtol:g}" if args.rtol else ""
+    print(f"A: {describe(a)}", file=out)
+    print(f"B: {describe(b)}", file=out)
+    print(f"steps: 0..{n - 1} ({n} steps, {how}{tol})", file=out)
+    if res.first is None:
+        print("identical at every step" + (f" (within rtol {args.rtol:g})" if args.rtol else ""), file=out)
+    else:
+        k, va, vb = res.first
+        r, kr, ra, rb = res.max_rel
+        print(f"first difference at step {k}: A {_pair(va, vb)}", file=out)
+        print(f"max relative difference {_fmt(r)} at step {kr}: A {_pair(ra, rb)}", file=out)
+        if res.max_abs[1] >= 0:
+            print(f"max absolute difference {_fmt(res.max_abs[0])} at step {res.max_abs[1]}", file=out)
+        share = 100.0 * res.differing / max(1, res.compared)
+        print(f"differing steps: {res.differing} of {res.compared} ({share:.3g}%)", file=out)
+    if args.output is not None:
+        _diff_plot(a, b, res, args)
+        print(f"wrote {args.output}", file=out)
+    return 0 if res.first is None else 1
+
+
+def _diff_plot(a: Any, b: Any, res: _DiffResult, args: argparse.Namespace) -> None:
+    from lrcurves import plotting
+
+    n = res.n
+    marks = [x for x in (res.first[0] if res.first else -1, res.max_rel[1]) if x >= 0]
+    extra = [*plotting._boundary_steps([a, b], n), *(m + d for m in marks for d in (-1, 0, 1))]
+    t = plotting.sample_steps(n, plotting.PLOT_SAMPLES, extra=extra)
+    va, vb = _values(a, t), _values(b, t)
+    with np.errstate(all="ignore"):
+        scale = np.maximum(np.abs(va), np.abs(vb))
+        same = (va == vb) | (np.isnan(va) & np.isnan(vb))
+        rel = np.where(same, 0.0, np.abs(va - vb) / scale)
+    fig = plotting._figure_class()(figsize=(8.0, 5.8), layout="constrained")
+    top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1.3]})
+    x = t.astype(np.float64)
+    ya, yb = (np.where(v > 0, v, np.nan) for v in (va, vb)) if args.log else (va, vb)
+    top.plot(x, ya, label=f"A: {plotting.describe(a, max_len=120)}", linewidth=1.6)
+    top.plot(x, yb, label=f"B: {plotting.describe(b, max_len=120)}", linewidth=1.4, linestyle="--")
+    if args.log and np.isfinite(top.dataLim.y0) and top.dataLim.y0 > 0:
+        top.set_yscale("log")
+    bottom.plot(x, rel, color="tab:red", linewidth=1.2)
+    if res.first is not None:
+        for ax in (top, bottom):
+            ax.axvline(res.first[0], color="tab:red", linestyle=":", linewidth=1.0)
+        bottom.annotate(f"first difference: step {res.first[0]}", xy=(res.first[0], 0.0),
+                        xytext=(4, 4), textcoords="offset points", fontsize="small", color="tab:red")  # fmt: skip
+        r, kr = res.max_rel[0], res.max_rel[1]
+        if math.isfinite(r):
+            bottom.plot([kr], [r], marker="o", color="tab:red", markersize=4)
+            bottom.annotate(f"max {_fmt(r)} at step {kr}", xy=(kr, r), xytext=(-8, -2), textcoords="offset points", va="top",
+                            fontsize="small", color="tab:red", ha="right")  # fmt: skip
+    top.set_ylabel("learning rate")
+    bottom.set_ylabel("relative diff.")
+    bottom.set_xlabel("step")
+    for ax in (top, bottom):
+        ax.grid(alpha=0.3)
+    if n > 1:
+        top.set_xlim(0, n - 1)
+    fig.legend(loc="outside lower center", fontsize="small", ncols=1, frameon=False)
+    top.set_title(args.title or ("identical curves" if res.first is None else
+                  f"first difference at step {res.first[0]}, max relative difference "
+                  f"{_fmt(res.max_rel[0])} at step {res.max_rel[1]}"), fontsize="medium")  # fmt: skip
+    try:
+        fig.savefig(args.output, dpi=110)
+    except OSError as exc:
+        raise CLIError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+
+
+# ---------------------------------------------------------------------------
 # list
 
 
@@ -1012,11 +1359,12 @@ def _list(args: argparse.Namespace, out: Any) -> None:
         print(f"{n:<{w}}  {_rst(lrcurves.spec(n).summary)}", file=out)
 
 
-COMMANDS = {"list": _list, "show": _list, "summary": _summary, "plot": _plot, "export": _export}
+COMMANDS = {"list": _list, "show": _list, "summary": _summary, "plot": _plot, "export": _export,
+            "check": _check, "diff": _diff, "horizon": _horizon}  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; returns the exit status (0; 2 on any error; 130 on Ctrl-C)."""
+    """Run the CLI; returns the exit status (0; 1 for check warnings or a diff; 2 on any error; 130 on Ctrl-C)."""
     argv = sys.argv[1:] if argv is None else list(argv)
     try:
         parser = _build_parser()
@@ -1024,8 +1372,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help(sys.stdout)
             return 0
         args = parser.parse_args(argv)
-        COMMANDS[args.command](args, sys.stdout)
+        rc = COMMANDS[args.command](args, sys.stdout)
         sys.stdout.flush()
+        if isinstance(rc, int):  # check / diff: 0 clean, 1 findings / differences
+            return rc
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # e.g. `lrcurves export ... | head`
