@@ -110,7 +110,7 @@ class TimmScheduler:
         self._set_schedules(schedules)
 
     def _set_schedules(self, schedules: list[Schedule]) -> None:
-        # each group's curve is read in chunks (lrcurves.CurveReader): a step is a list lookup
+        # each group's curve is read in chunks (lrcurves.CurveReader): a step is an array lookup
         self.__dict__["_schedules"] = schedules
         self.__dict__["_readers"] = [CurveReader(s) for s in schedules]
 

@@ -18,7 +18,7 @@ Migrating is a one-line import change::
 Every learning rate is the closed form of a core schedule built by
 :mod:`lrcurves.compat.torch`, read at the scheduler's step counter through a
 :class:`~lrcurves.CurveReader` (the values of ``lrcurves.curve``, computed a
-chunk at a time, so a step in order costs a list lookup) -- never a ratio applied to the LR the optimizer
+chunk at a time, so a step in order costs an array lookup) -- never a ratio applied to the LR the optimizer
 holds -- so the curve cannot drift, resumes exactly at any step and is the
 same curve as ``lrcurves.compat.torch.schedule(...)`` in NumPy or JAX.  Tensor
 LRs (and tensor ``betas``/``momentum``) are filled in place.  The value at
@@ -1285,7 +1285,13 @@ class SequentialLR(LRScheduler):
         if self._detached:
             return
         st = _stack(self.optimizer)
-        _write(self, st.compose(self))
+        solo = st.solo
+        if solo is not None and solo() is self:  # the common case: nothing stacked with it
+            st.absolute = solo
+            values = child._standalone()
+        else:
+            values = st.compose(self)
+        _write(self, values, st)
         child._last_lr = self._last_lr
         moms = child._momenta()
         if moms is not None:

@@ -5,7 +5,7 @@ of one ``scheduler.step()`` with 1 and 100 param groups (each group its own
 LR), ours against torch's / transformers', and the ratio (ours / theirs;
 the target is <= 1.0).  Timing starts after :data:`WARMUP` steps, in the
 steady state of a training run (the drop-ins read their curves a chunk of
-up to 1024 steps at a time, :class:`lrcurves.CurveReader`).  No assertions; not part of the test run.
+up to 4096 steps at a time, :class:`lrcurves.CurveReader`).  No assertions; not part of the test run.
 ``--quick`` uses fewer repeats.
 """
 

@@ -41,11 +41,16 @@ def _optimizer(groups: int) -> torch.optim.Optimizer:
     return torch.optim.SGD(params, lr=1e-3)
 
 
+WARMUP = 1500  # updates before timing: the steady state of a training run (curves are read in chunks)
+
+
 def _per_step(cls: Any, kw: dict[str, Any], groups: int, steps: int, repeats: int) -> float:
     best = []
     for r in range(repeats):
         s = cls(_optimizer(groups), t_in_epochs=False, **kw)
         start = 5000 * r
+        for t in range(start - WARMUP, start):
+            s.step_update(max(t, 0))
         t0 = time.perf_counter()
         for t in range(start, start + steps):
             s.step_update(t)

@@ -13,6 +13,7 @@ import difflib
 import functools
 import inspect
 import math
+from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -771,7 +772,7 @@ def _curve_numpy(s: Schedule, start: int, stop: int, momentum: bool) -> np.ndarr
 
 
 READ_MIN = 16  # values a reader computes after a random jump
-READ_MAX = 1024  # values a reader computes at most at once (while reading in order)
+READ_MAX = 4096  # values a reader computes at most at once (while reading in order)
 
 
 class CurveReader:
@@ -779,7 +780,7 @@ class CurveReader:
 
     ``reader(t)`` is ``float(curve(schedule, 1, start=t)[0])`` -- exactly
     the value ``schedule(numpy.arange(...))`` has at ``t`` -- for a Python
-    ``int`` step.  Reading steps in order costs a list lookup: a miss
+    ``int`` step.  Reading steps in order costs an array lookup: a miss
     evaluates the next chunk with :func:`curve` (one vectorised kernel call,
     constant stretches filled), growing the chunk fourfold from
     :data:`READ_MIN` up to :data:`READ_MAX` values while the reads stay in order and starting
@@ -812,7 +813,7 @@ class CurveReader:
         self._schedule = schedule
         self._momentum = bool(momentum)
         self._lo = self._hi = 0
-        self._vals: list[float] = []
+        self._vals: Sequence[float] = ()
         self._size = READ_MIN
 
     @property
@@ -838,7 +839,8 @@ class CurveReader:
         if self._lo <= t < self._hi:  # a negative step read as step 0
             return self._vals[t - self._lo]
         size = min(self._size * 4, READ_MAX) if t == self._hi and self._vals else READ_MIN
-        vals = _curve_numpy(self._schedule, t, t + size, self._momentum).tolist()
+        out = _curve_numpy(self._schedule, t, t + size, self._momentum)
+        vals = array("d", np.ascontiguousarray(out, dtype=np.float64).tobytes())  # 8 bytes a value
         self._lo, self._hi, self._vals, self._size = t, t + size, vals, size
         return vals[0]
 

@@ -52,6 +52,7 @@ from typing import Any, Literal
 import numpy as np
 
 from lrcurves._schedule import Schedule, curve
+from lrcurves.validate import MAX_INT
 
 __all__ = [
     "CHUNK",
@@ -740,11 +741,9 @@ def _cycles(s: Schedule, n: int) -> list[Finding]:
         local = stop - node.offset
         where = "the run ends" if stop == n else f"the schedule is cut at step {stop}"
         if x.name == "cosine_restarts" and p["cycle_mult"] != 1.0:
-            from lrcurves.schedules.restarts import _cycles as restart_table
+            from lrcurves.schedules.restarts import restart_steps
 
-            starts = [int(v) for v in restart_table(p["first_cycle_steps"], p["cycle_mult"],
-                                                    p["warmup_steps"], p["cycle_rounding"])[0]
-                      if float(v).is_integer()]  # fmt: skip
+            starts = [0, *restart_steps(x, MAX_INT)]
             if local in starts or local <= 0:
                 continue
             before = max(v for v in starts if v < local)
@@ -826,10 +825,10 @@ def _designed_jumps(s: Schedule) -> Any:
         if x.name == "repeat" or (x.name == "cosine_restarts" and p["cycle_mult"] == 1.0):
             rules.append(("period", node.offset, p["period" if x.name == "repeat" else "first_cycle_steps"], lo, hi))
         elif x.name == "cosine_restarts":
-            from lrcurves.schedules.restarts import _cycles as restart_table
+            from lrcurves.schedules.restarts import restart_steps
 
-            starts = restart_table(p["first_cycle_steps"], p["cycle_mult"], p["warmup_steps"], p["cycle_rounding"])[0]
-            pts = np.asarray([node.offset + int(v) for v in starts if float(v).is_integer() and v > 0], dtype=np.int64)
+            local_stop = int(min(hi, MAX_INT)) - node.offset
+            pts = np.asarray([node.offset + v for v in restart_steps(x, local_stop)], dtype=np.int64)
             rules.append(("points", pts))
     if not rules:
         return None

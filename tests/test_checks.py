@@ -290,3 +290,16 @@ def test_huge_horizon_uses_windows() -> None:
     r = check_report(s, 10**12)
     assert not r.exact and "windows" in r.format()
     assert one(list(r.findings), "lr-jump").steps == (12_345_678, 10**11 + 5)
+
+
+def test_restarts_at_non_integer_cycle_starts() -> None:
+    """cycle_mult=1.5: cycle 4 starts at S=32.5, i.e. at step 33 -- a restart, not a cut or a jump."""
+    s = L.cosine_restarts(1.0, first_cycle_steps=4, cycle_mult=1.5)
+    v = s(np.arange(60))
+    assert list(np.flatnonzero(np.diff(v) > 0) + 1) == [4, 10, 19, 33, 53]  # the rises are the restarts
+    assert "cycle-mismatch" not in codes(check(s, 33))
+    got = [f for f in check(s, 35) if f.code == "cycle-mismatch"]
+    assert len(got) == 1 and "began at step 33" in got[0].message and "next restart is at step 53" in got[0].message
+    assert "lr-jump" not in codes(check(s, 60))  # 0.067 -> 1.0 at step 10 is a restart
+    timm_like = L.cosine_restarts(1.0, first_cycle_steps=4, cycle_mult=1.5, cycle_rounding="log")
+    assert "cycle-mismatch" not in codes(check(timm_like, 33))

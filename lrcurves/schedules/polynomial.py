@@ -167,11 +167,12 @@ def _growth_end(init: Any, step: Any, steps: int, power: float) -> Any:
 
 def _growth_lr(xp: Namespace, t: Any, p: Params) -> Any:
     n = float(p.transition_steps)
-    d = xp.clip(to_float(xp, t) - float(p.transition_begin), 0.0, n)
+    tf = to_float(xp, t)
+    d = xp.clip(tf - float(p.transition_begin) if p.transition_begin else tf, 0.0, n)
     v = p.init_value + (p.step_value - p.init_value) * xp.pow(d, p.power)
     # the held value with Python's pow on every backend: the same bits as value()
     held = p.init_value + (p.step_value - p.init_value) * math.pow(n, p.power)
-    return xp.where(d >= n, held + v * 0.0, v)
+    return xp.where(d >= n, held if type(held) is float else held + v * 0.0, v)
 
 
 def _growth_bounds(p: Params) -> tuple[Any, Any]:

@@ -230,13 +230,45 @@ def _bounds(p: Params) -> tuple[Any, Any]:
     return np.minimum(p.min_value, low_peak), np.maximum(p.min_value, p.peak_value)
 
 
+def restart_steps(schedule: Schedule, stop: int) -> tuple[int, ...]:
+    """The steps ``< stop`` where a ``cosine_restarts`` schedule starts a new cycle (not 0).
+
+    The first integer step of every cycle after the first, as the kernel
+    finds it: ``ceil(S_i)`` (``"exact"``, ``"floor"``) or the tabulated
+    first step of the float64 cycle formula (``"log"``).  For checks and
+    plots; at most :data:`_MAX_CYCLES` entries.
+
+    >>> import lrcurves
+    >>> restart_steps(lrcurves.cosine_restarts(1.0, first_cycle_steps=4, cycle_mult=1.5), 20)
+    (4, 10, 19)
+    """
+    if not isinstance(schedule, Schedule) or schedule.name != "cosine_restarts":
+        raise TypeError(f"restart_steps needs a cosine_restarts schedule, got {schedule!r:.80}")
+    p = schedule.params
+    first, mult = p["first_cycle_steps"], p["cycle_mult"]
+    if mult == 1.0:
+        return tuple(range(first, stop, first))[:_MAX_CYCLES]
+    if p["cycle_rounding"] == "log":
+        marks = [int(m) for m in _log_marks(first, mult)]
+    else:
+        starts, lengths = _cycles(first, mult, p["warmup_steps"], p["cycle_rounding"])
+        marks = [math.ceil(x) for x in starts[1:]]
+        # the last table entry repeats forever with its length
+        last, length = starts[-1], lengths[-1]
+        k = 1
+        while marks and len(marks) < _MAX_CYCLES and math.ceil(last + k * length) < stop:
+            marks.append(math.ceil(last + k * length))
+            k += 1
+    return tuple(m for m in marks if m < stop)
+
+
 def _phases(p: Params) -> tuple[int, ...]:
     if p.cycle_mult == 1.0:
         return tuple(p.first_cycle_steps * k for k in range(1, 9))
     if p.cycle_rounding == "log":
         return tuple(_log_marks(p.first_cycle_steps, p.cycle_mult)[:8])
     starts, _ = _cycles(p.first_cycle_steps, p.cycle_mult, p.warmup_steps, p.cycle_rounding)
-    return tuple(int(s) for s in starts[1:9] if float(s).is_integer())
+    return tuple(math.ceil(s) for s in starts[1:9])
 
 
 @register("cosine_restarts", lr=_restarts_lr, bounds=_bounds, phases=_phases)
