@@ -2,8 +2,9 @@ r"""Schedule any optimizer hyperparameter (weight decay, ``eps``, Adam's ``beta2
 
 :class:`HyperparamScheduler` is :class:`~lrcurves.adapters.torch.CurveScheduler`'s
 counterpart for everything but the learning rate: it sets one
-hyperparameter of every param group from the closed form
-``schedule.value(n)`` at its step counter ``n``.  The key is a group key
+hyperparameter of every param group from the schedule's value at its step
+counter ``n``, read through a :class:`~lrcurves.CurveReader` (the numbers
+of ``lrcurves.curve``).  The key is a group key
 (``"weight_decay"``, ``"eps"``, ``"momentum"``, ``"dampening"``...) or a
 ``(key, index)`` pair for a member of a tuple (``("betas", 1)``: Adam's
 ``beta2``, keeping ``beta1``).
@@ -60,7 +61,7 @@ from typing import Any
 import torch
 from torch.optim import Optimizer
 
-from lrcurves import Schedule, from_config, scale
+from lrcurves import CurveReader, Schedule, from_config, scale
 from lrcurves._schedule import iter_schedules
 from lrcurves.validate import as_choice, state_dict_of, state_floats, state_int
 
@@ -211,9 +212,13 @@ class HyperparamScheduler:
                     f"outside the allowed [{lo!r}, {hi!r}] (pass bounds= to allow more)"
                 )
         self._scheds = scheds
-        first = effective[0]
-        self._shared = first.value if all(s is first for s in effective) else None
-        self._fns = [s.value for s in effective]
+        # each distinct schedule read a chunk at a time (the values of lrcurves.curve)
+        readers: dict[Schedule, CurveReader] = {}
+        for s in effective:
+            if s not in readers:
+                readers[s] = CurveReader(s)
+        self._fns = [readers[s] for s in effective]
+        self._shared = self._fns[0] if len(readers) == 1 else None
 
     # -- stepping ----------------------------------------------------------------
     def values(self) -> list[float]:
