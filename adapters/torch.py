@@ -39,9 +39,17 @@ from lrcurves.adapters.torch_schedulers import (  # torch.optim.lr_scheduler dro
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
-from lrcurves import CurveReader, Schedule, from_config
+from lrcurves import CurveReader, Schedule
 from lrcurves._schedule import iter_schedules
-from lrcurves.validate import as_choice, as_value, state_dict_of, state_floats, state_int
+from lrcurves.validate import (
+    as_choice,
+    as_value,
+    state_dict_of,
+    state_floats,
+    state_int,
+    state_schedule,
+    state_schedules,
+)
 
 __all__ = [
     "ChainedScheduler",
@@ -410,26 +418,10 @@ class CurveScheduler(LRScheduler):
             )
         n = len(self.optimizer.param_groups)
 
-        def config(key: str, c: Any) -> Schedule:
-            try:
-                return _check_schedule(key, from_config(c))
-            except (TypeError, ValueError) as exc:
-                raise ValueError(f"{where}.load_state_dict: {key!r} is not a valid schedule config: {exc}") from None
-
-        sched = None if sd.get("schedule") is None else config("schedule", sd["schedule"])
-        gs = sd.get("group_schedules")
-        if gs is not None and (isinstance(gs, (str, bytes, dict)) or not isinstance(gs, (list, tuple))):
-            raise ValueError(f"{where}.load_state_dict: 'group_schedules' must be a list of configs or None")
-        group_schedules = None if gs is None else [config(f"group_schedules[{i}]", c) for i, c in enumerate(gs)]
-        scheds = [sched] * n if group_schedules is None else group_schedules
-        if len(scheds) != n or any(s is None for s in scheds):
-            raise ValueError(
-                f"{where}.load_state_dict: the state has {len(scheds)} group schedules but the optimizer "
-                f"has {n} param groups"
-            )
+        sched, group_schedules, scheds = state_schedules(where, sd, n)
         mom = sd.get("momentum")
         if isinstance(mom, dict):
-            mom = config("momentum", mom)
+            mom = state_schedule(where, "momentum", mom)
         elif mom is not None and not isinstance(mom, bool):
             raise ValueError(f"{where}.load_state_dict: 'momentum' must be None, a bool or a config, got {mom!r:.80}")
         base_lrs = state_floats(where, sd, "base_lrs", n, min=0.0)

@@ -61,9 +61,9 @@ from typing import Any
 import torch
 from torch.optim import Optimizer
 
-from lrcurves import CurveReader, Schedule, from_config, scale
+from lrcurves import CurveReader, Schedule, scale
 from lrcurves._schedule import iter_schedules
-from lrcurves.validate import as_choice, state_dict_of, state_floats, state_int
+from lrcurves.validate import as_choice, state_dict_of, state_floats, state_int, state_schedules
 
 __all__ = ["HyperparamScheduler"]
 
@@ -290,23 +290,7 @@ class HyperparamScheduler:
             )
         n = len(self.optimizer.param_groups)
 
-        def config(k: str, c: Any) -> Schedule:
-            try:
-                return _check_schedule(k, from_config(c))
-            except (TypeError, ValueError) as exc:
-                raise ValueError(f"{where}.load_state_dict: {k!r} is not a valid schedule config: {exc}") from None
-
-        sched = None if sd.get("schedule") is None else config("schedule", sd["schedule"])
-        gs = sd.get("group_schedules")
-        if gs is not None and (isinstance(gs, (str, bytes, dict)) or not isinstance(gs, (list, tuple))):
-            raise ValueError(f"{where}.load_state_dict: 'group_schedules' must be a list of configs or None")
-        group_schedules = None if gs is None else [config(f"group_schedules[{i}]", c) for i, c in enumerate(gs)]
-        scheds = [sched] * n if group_schedules is None else group_schedules
-        if len(scheds) != n or any(s is None for s in scheds):
-            raise ValueError(
-                f"{where}.load_state_dict: the state has {len(scheds)} group schedules but the optimizer "
-                f"has {n} param groups"
-            )
+        sched, group_schedules, scheds = state_schedules(where, sd, n)
         base = state_floats(where, sd, "base_values", n)
         last_step = state_int(where, sd, "last_step", min=0)
         old = (self._scheds, self._shared, self._fns)

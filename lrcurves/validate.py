@@ -62,6 +62,8 @@ __all__ = [
     "state_dict_of",
     "state_floats",
     "state_int",
+    "state_schedule",
+    "state_schedules",
 ]
 
 Value = float | np.ndarray  # what a value parameter becomes after validation
@@ -433,3 +435,34 @@ def state_floats(
     if n is not None and len(out) != n:
         raise ValueError(f"{where}.load_state_dict: {key!r} has {len(out)} entries for {n} param groups")
     return out
+
+
+def state_schedule(where: str, key: str, config: Any) -> Any:
+    """A schedule rebuilt from a state dict's config; a bad config is a ``ValueError`` naming ``key``."""
+    from lrcurves._config import from_config  # validate sits below the config loader
+
+    try:
+        return from_config(config)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{where}.load_state_dict: {key!r} is not a valid schedule config: {exc}") from None
+
+
+def state_schedules(where: str, sd: Mapping[str, Any], n: int) -> tuple[Any, list[Any] | None, list[Any]]:
+    """``(schedule, group_schedules, per_group)`` from a shim's ``"schedule"``/``"group_schedules"`` configs.
+
+    ``per_group`` has one schedule per param group (``n``): the group
+    schedules, else ``schedule`` repeated.  Anything else raises
+    :class:`ValueError`, before the caller changes any state.
+    """
+    sched = None if sd.get("schedule") is None else state_schedule(where, "schedule", sd["schedule"])
+    gs = sd.get("group_schedules")
+    if gs is not None and (isinstance(gs, (str, bytes, dict)) or not isinstance(gs, (list, tuple))):
+        raise ValueError(f"{where}.load_state_dict: 'group_schedules' must be a list of configs or None")
+    groups = None if gs is None else [state_schedule(where, f"group_schedules[{i}]", c) for i, c in enumerate(gs)]
+    per_group = [sched] * n if groups is None else groups
+    if len(per_group) != n or any(s is None for s in per_group):
+        raise ValueError(
+            f"{where}.load_state_dict: the state has {len(per_group)} group schedules but the optimizer "
+            f"has {n} param groups"
+        )
+    return sched, groups, per_group

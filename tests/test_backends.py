@@ -8,13 +8,13 @@ vector mixing step 0, phase boundaries, a random range and huge steps.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pytest
+from backend_eval import x64 as jax_x64
 from hypothesis import given, settings, strategies as st
 from strategies import STRATEGIES, examples, key_steps, value_params
 
@@ -27,18 +27,6 @@ F32_EXACT = 2**24  # integers up to here are exact in float32
 F32_RTOL = 2e-6  # float32 values relative to themselves
 F32_REL_FLOOR = 1e-6  # ... where they are at least this fraction of the peak
 F32_TINY = 1.2e-38  # float32's smallest normal: below it nothing is relative
-
-
-@contextlib.contextmanager
-def jax_x64(on: bool) -> Iterator[None]:
-    import jax
-
-    old = bool(jax.config.read("jax_enable_x64"))
-    jax.config.update("jax_enable_x64", on)
-    try:
-        yield
-    finally:
-        jax.config.update("jax_enable_x64", old)
 
 
 @dataclass(frozen=True)

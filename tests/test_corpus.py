@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from backend_eval import x64 as _x64
 
 import lrcurves
 from lrcurves import Schedule
@@ -124,18 +125,6 @@ def test_corpus_rejected(e: dict[str, Any]) -> None:
     msg = str(info.value)
     assert re.search(e["expect"]["match"], msg), msg
     assert len(msg) <= 2000
-
-
-@contextlib.contextmanager
-def _x64(on: bool) -> Iterator[None]:
-    import jax
-
-    old = bool(jax.config.read("jax_enable_x64"))
-    jax.config.update("jax_enable_x64", on)
-    try:
-        yield
-    finally:
-        jax.config.update("jax_enable_x64", old)
 
 
 @contextlib.contextmanager

@@ -16,60 +16,18 @@ raises the number per family; the default keeps CI fast).
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import numpy as np
 import pytest
+from backend_eval import REL32, assert_rel32, jit_values as _jit, torch32_values as _torch32
 
 import lrcurves as L
 from lrcurves import Schedule
 
 SETS = int(os.environ.get("LRCURVES_EXACT_SETS", "12"))
-REL32 = 2e-6
-
-
-@contextlib.contextmanager
-def x64(on: bool) -> Iterator[None]:
-    import jax
-
-    old = bool(jax.config.read("jax_enable_x64"))
-    jax.config.update("jax_enable_x64", on)
-    try:
-        yield
-    finally:
-        jax.config.update("jax_enable_x64", old)
-
-
-def _jit(s: Schedule, t: np.ndarray, *, enable_x64: bool) -> np.ndarray:
-    import jax
-    import jax.numpy as jnp
-
-    with x64(enable_x64):
-        steps = jnp.asarray(t, dtype=jnp.int64 if enable_x64 else jnp.int32)
-        return np.asarray(jax.jit(lambda x: s(x))(steps), dtype=np.float64)
-
-
-def _torch32(s: Schedule, t: np.ndarray) -> np.ndarray:
-    import torch
-
-    out = s(torch.asarray(t, dtype=torch.int32))
-    assert out.dtype == torch.float32
-    return out.double().numpy()
-
-
-def assert_rel32(got: np.ndarray, ref: np.ndarray, what: str) -> None:
-    """float32 vs float64: relative to each value, where it is >= 1e-6 of the peak."""
-    peak = float(np.max(np.abs(ref)))
-    mask = np.abs(ref) >= 1e-6 * peak
-    rel = np.abs(got - ref) / np.where(mask, np.abs(ref), 1.0)
-    bad = np.flatnonzero(mask & (rel > REL32))
-    assert bad.size == 0, (
-        f"{what}: {bad.size} steps off by more than {REL32} relative, first at step(s) "
-        f"{bad[:5].tolist()}: got {got[bad[:3]]}, want {ref[bad[:3]]}"
-    )
 
 
 # -- random configurations with boundaries -------------------------------------

@@ -11,7 +11,6 @@ its config and agree across float32 / JAX jit.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
@@ -20,13 +19,13 @@ from typing import Any
 
 import numpy as np
 import pytest
+from backend_eval import assert_rel32 as _rel32, jit_values as _jit, torch32_values as _torch32
 
 import lrcurves as L
 from lrcurves import Schedule
 from lrcurves.horizon import branch_cooldown, extend, hold, horizon, retarget
 
 SETS = int(os.environ.get("LRCURVES_HORIZON_SETS", "12"))
-REL32 = 2e-6
 
 # -- random old schedules ---------------------------------------------------------
 # each generator returns (schedule, decay begin B, horizon T, self-similar?, old_total to pass)
@@ -304,38 +303,6 @@ def test_hold() -> None:
 # -- float32 / JAX jit ---------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _x64(on: bool) -> Iterator[None]:
-    import jax
-
-    old = bool(jax.config.read("jax_enable_x64"))
-    jax.config.update("jax_enable_x64", on)
-    try:
-        yield
-    finally:
-        jax.config.update("jax_enable_x64", old)
-
-
-def _jit(s: Schedule, t: np.ndarray, *, x64: bool) -> np.ndarray:
-    import jax
-    import jax.numpy as jnp
-
-    with _x64(x64):
-        steps = jnp.asarray(t, dtype=jnp.int64 if x64 else jnp.int32)
-        return np.asarray(jax.jit(lambda x: s(x))(steps), dtype=np.float64)
-
-
-def _torch32(s: Schedule, t: np.ndarray) -> np.ndarray:
-    import torch
-
-    return s(torch.asarray(t, dtype=torch.int32)).double().numpy()
-
-
-def _rel32(got: np.ndarray, ref: np.ndarray, what: str) -> None:
-    peak = float(np.max(np.abs(ref)))
-    mask = np.abs(ref) >= 1e-6 * peak
-    rel = np.abs(got - ref) / np.where(mask, np.abs(ref), 1.0)
-    assert not np.any(mask & (rel > REL32)), (what, float(np.max(np.where(mask, rel, 0.0))))
 
 
 def _backend_cases() -> list[tuple[str, Schedule, Schedule, int]]:
@@ -359,8 +326,8 @@ def test_float32_and_jit_agree() -> None:
         # vectorised pow differs by an ulp in a loop's remainder), bit for bit
         assert np.array_equal(t32[: p + 1], _torch32(old, t)[: p + 1]), name
         _rel32(t32, ref, f"{name} torch float32")
-        _rel32(_jit(new, t, x64=False), ref, f"{name} jit float32")
-        np.testing.assert_allclose(_jit(new, t, x64=True), ref, rtol=1e-11, atol=1e-300, err_msg=name)
+        _rel32(_jit(new, t, enable_x64=False), ref, f"{name} jit float32")
+        np.testing.assert_allclose(_jit(new, t, enable_x64=True), ref, rtol=1e-11, atol=1e-300, err_msg=name)
 
 
 # -- errors ---------------------------------------------------------------------------

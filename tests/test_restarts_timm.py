@@ -11,54 +11,14 @@ roundings.
 
 from __future__ import annotations
 
-import contextlib
 import math
-from collections.abc import Iterator
 
 import numpy as np
 import pytest
+from backend_eval import assert_rel32 as _rel32, jit_values as _jit, torch32_values as _torch32
 
 import lrcurves as L
 from lrcurves import Schedule
-
-REL32 = 2e-6
-
-
-@contextlib.contextmanager
-def _x64(on: bool) -> Iterator[None]:
-    import jax
-
-    old = bool(jax.config.read("jax_enable_x64"))
-    jax.config.update("jax_enable_x64", on)
-    try:
-        yield
-    finally:
-        jax.config.update("jax_enable_x64", old)
-
-
-def _jit(s: Schedule, t: np.ndarray, *, enable_x64: bool) -> np.ndarray:
-    import jax
-    import jax.numpy as jnp
-
-    with _x64(enable_x64):
-        steps = jnp.asarray(t, dtype=jnp.int64 if enable_x64 else jnp.int32)
-        return np.asarray(jax.jit(lambda x: s(x))(steps), dtype=np.float64)
-
-
-def _torch32(s: Schedule, t: np.ndarray) -> np.ndarray:
-    import torch
-
-    out = s(torch.asarray(t, dtype=torch.int32))
-    assert out.dtype == torch.float32
-    return out.double().numpy()
-
-
-def _rel32(got: np.ndarray, ref: np.ndarray, what: str) -> None:
-    peak = float(np.max(np.abs(ref)))
-    mask = np.abs(ref) >= 1e-6 * peak
-    rel = np.abs(got - ref) / np.where(mask, np.abs(ref), 1.0)
-    bad = np.flatnonzero(mask & (rel > REL32))
-    assert bad.size == 0, f"{what}: {bad.size} steps off, first {bad[:5].tolist()}: {got[bad[:3]]} vs {ref[bad[:3]]}"
 
 
 def _log_index(t: int, first: int, m: float) -> int:

@@ -20,13 +20,12 @@ dtype it has:
 
 from __future__ import annotations
 
-import contextlib
 import math
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import pytest
+from backend_eval import x64
 
 import lrcurves as L
 from lrcurves import Schedule
@@ -161,18 +160,6 @@ def compare(got: np.ndarray, ref: np.ndarray, f32: bool, what: str) -> None:
     assert bad.size == 0, f"{what}: off by more than {REL32} relative at {bad[:5].tolist()}: {got[bad[:3]]} vs {ref[bad[:3]]}"
     small = fin & ~mask
     assert (np.abs(got[small] - ref[small]) <= floor).all(), what
-
-
-@contextlib.contextmanager
-def x64(on: bool) -> Iterator[None]:
-    import jax
-
-    old = bool(jax.config.read("jax_enable_x64"))
-    jax.config.update("jax_enable_x64", on)
-    try:
-        yield
-    finally:
-        jax.config.update("jax_enable_x64", old)
 
 
 def evaluate(backend: str, s: Schedule, steps: list[float], dtype: str) -> tuple[np.ndarray, Any]:
