@@ -65,12 +65,14 @@ Each has a test in ``tests/adapters/test_megatron.py``.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from array import array
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from lrcurves import Schedule
+from lrcurves._schedule import READ_MAX, READ_MIN
 from lrcurves.compat import megatron as _mg
 
 __all__ = ["OptimizerParamScheduler"]
@@ -92,49 +94,53 @@ def _tensor_type() -> type:
     return torch.Tensor
 
 
-_READ_MIN, _READ_MAX = 16, 1024
 _READ_LIMIT = 2**62
 
 
 def _reader(lr: Schedule, wd: Schedule) -> Callable[[Any], tuple[float, float]]:
     """Read a group's LR and weight-decay curves at Megatron's counter, chunk by chunk.
 
-    ``read(n)`` is ``(lr(numpy.asarray(n)), wd(numpy.asarray(n)))``.  Megatron's counter
-    advances by the same ``increment`` (the global batch size) on almost
-    every step, so a miss evaluates the schedule once, vectorised, on the
-    next ``size`` counters ``n, n + s, n + 2 s, ...`` (``s``: the last
-    increment), growing ``size`` fourfold up to 1024 while the reads keep
-    that stride (``lrcurves.CurveReader``'s scheme, on a strided grid).
-    Non-integer counters and counters past ``2**62`` are evaluated on their
-    own (``Schedule.value``).  A closure: its fast path is a plain function
-    call, cheaper than a method.
+    ``read(n)`` is ``(lr(numpy.asarray(n)), wd(numpy.asarray(n)))``: the array path,
+    as ``lrcurves.curve`` gives it.  Megatron's counter advances by the same
+    ``increment`` (the global batch size) on almost every step, so a miss
+    evaluates both schedules once, vectorised, on the next ``size`` counters
+    ``n, n + s, n + 2 s, ...`` (``s``: the last increment), growing ``size``
+    fourfold from ``READ_MIN`` up to ``READ_MAX`` while the reads keep that
+    stride (:class:`lrcurves.CurveReader`'s scheme and sizes, on a strided
+    grid; values kept as ``array('d')``).  Non-integer counters and counters
+    past ``2**62`` are evaluated on their own.  A closure: its fast path is a
+    plain function call, cheaper than a method.
     """
-    def value(n: Any) -> tuple[float, float]:
-        return lr.value(n), wd.value(n)
 
-    vals: list[tuple[float, float]] = []
+    def value(n: Any) -> tuple[float, float]:
+        t = np.asarray(n)
+        return float(lr(t)), float(wd(t))
+
+    lv: Sequence[float] = ()
+    wv: Sequence[float] = ()
     lo = i = length = 0
     last = -1  # the counter read last (-1: none yet)
-    stride, size = 1, _READ_MIN
+    stride, size = 1, READ_MIN
 
     def miss(n: Any) -> tuple[float, float]:
-        nonlocal vals, lo, i, length, last, stride, size
+        nonlocal lv, wv, lo, i, length, last, stride, size
         if type(n) is not int or not 0 <= n <= _READ_LIMIT:
             return value(n)
         k, r = divmod(n - lo, stride)
         if length and r == 0 and 0 <= k < length:  # inside the chunk
             i, last = k, n
-            return vals[k]
+            return lv[k], wv[k]
         if length and r == 0 and k == length:  # the next chunk, same stride
-            new_size, new_stride = min(size * 4, _READ_MAX), stride
+            new_size, new_stride = min(size * 4, READ_MAX), stride
         else:
-            new_size, new_stride = _READ_MIN, (n - last if 0 <= last < n else stride)
+            new_size, new_stride = READ_MIN, (n - last if 0 <= last < n else stride)
         if n + new_stride * new_size > _READ_LIMIT:
             return value(n)
         steps = np.arange(n, n + new_stride * new_size, new_stride, dtype=np.int64)
-        vals = list(zip(lr(steps).tolist(), wd(steps).tolist(), strict=True))
+        lv = array("d", np.ascontiguousarray(lr(steps), dtype=np.float64).tobytes())
+        wv = array("d", np.ascontiguousarray(wd(steps), dtype=np.float64).tobytes())
         lo, i, last, length, stride, size = n, 0, n, new_size, new_stride, new_size
-        return vals[0]
+        return lv[0], wv[0]
 
     def read(n: Any) -> tuple[float, float]:
         # ``last`` is always an int: a float ``n`` only matches an integral counter
@@ -144,9 +150,9 @@ def _reader(lr: Schedule, wd: Schedule) -> Callable[[Any], tuple[float, float]]:
             if i + 1 < length:
                 i += 1
                 last = n
-                return vals[i]
+                return lv[i], wv[i]
         elif d == 0 and length:
-            return vals[i]
+            return lv[i], wv[i]
         return miss(n)
 
     return read
@@ -323,15 +329,16 @@ class OptimizerParamScheduler:
     # -- Megatron's API -------------------------------------------------------
     def get_wd(self, param_group: dict[str, Any] | None = None) -> float:
         """The weight decay at ``num_steps`` (the group's ``start_wd``/``end_wd``; no ``wd_mult``)."""
-        if param_group is not None:
-            s = self._wd_of(param_group.get("start_wd", self.start_wd), param_group.get("end_wd", self.end_wd), 1.0)
-        else:
-            s = self._wd_of(self.start_wd, self.end_wd, 1.0)
-        return s.value(self.num_steps)
+        g = {} if param_group is None else param_group
+        key = (self.max_lr, self.min_lr, g.get("start_wd", self.start_wd), g.get("end_wd", self.end_wd), 1.0)
+        return (self._fns.get(key) or self._group_fn(key))(self.num_steps)[1]
 
     def get_lr(self, param_group: dict[str, Any]) -> float:
         """The learning rate of ``param_group`` at ``num_steps`` (its ``max_lr``/``min_lr``)."""
-        return self._lr_of(param_group.get("max_lr", self.max_lr), param_group.get("min_lr", self.min_lr)).value(self.num_steps)
+        g = param_group
+        key = (g.get("max_lr", self.max_lr), g.get("min_lr", self.min_lr), g.get("start_wd", self.start_wd),
+               g.get("end_wd", self.end_wd), g.get("wd_mult", 1.0))  # fmt: skip
+        return (self._fns.get(key) or self._group_fn(key))(self.num_steps)[0]
 
     def step(self, increment: int) -> None:
         """``num_steps += increment``, then set every group's ``lr`` and ``weight_decay``."""
