@@ -584,6 +584,14 @@ def take(xp: Namespace, table: Any, idx: Any, like: Any) -> Any:
     """``table[idx]`` (``table`` a tuple of floats) as ``like``'s floating dtype and device."""
     if xp is SCALAR:
         return table[idx]
+    if 1 < len(table) <= _FEW_MARKS + 1 and all(type(v) is float for v in table):
+        # a few values: a chain of selects, one fused elementwise loop under XLA
+        # (a gather is not).  The same values: the first is a 0-d array of
+        # like's dtype and device, and the Python floats take its dtype
+        out = param(xp, table[0], like)
+        for i in range(1, len(table)):
+            out = xp.where(idx >= i, table[i], out)
+        return out
     src = table.array if isinstance(table, Table) else table
     if xp is not numpy_namespace() and isinstance(src, np.ndarray):
         src = np.array(src)  # torch warns when wrapping read-only arrays
