@@ -11,8 +11,9 @@ anything whose ``.param_groups`` is a list of dicts (a ``MegatronOptimizer``,
 a ``ChainedOptimizer``, a ``torch.optim.Optimizer``).
 
 Every value comes from a core schedule built by
-:mod:`lrcurves.compat.megatron` and evaluated in closed form at Megatron's
-counter (``Schedule.value(num_steps)``); this module only reads the
+:mod:`lrcurves.compat.megatron`, evaluated at Megatron's counter on the array
+path (the numbers of ``lrcurves.curve``, read a chunk of counters at a
+time, as :class:`lrcurves.CurveReader` does); this module only reads the
 parameters and the per-group overrides and writes the results.  On each
 ``step(increment)`` (``num_steps += increment``), every param group gets, as
 Megatron sets them:
