@@ -22,9 +22,9 @@ schedule of :mod:`lrcurves.compat.timm` (see its "Differences").
 
 ``CosineLRScheduler`` takes every argument (``cycle_mul`` other than 1
 locates cycles exactly as timm's float formula does, ``k_decay``,
-``cycle_decay``, ``cycle_limit``, warmup, ``warmup_prefix``);
-``TanhLRScheduler`` and ``PolyLRScheduler`` need ``cycle_mul == 1``
-(``PolyLRScheduler`` takes ``k_decay``); ``WSDLRScheduler`` takes the
+``cycle_decay``, ``cycle_limit``, warmup, ``warmup_prefix``), and so do
+``TanhLRScheduler`` and ``PolyLRScheduler`` (``PolyLRScheduler`` with
+``k_decay``); ``WSDLRScheduler`` takes the
 ``"constant"``/``"rsqrt"`` stable phases and the ``"linear"``, ``"1-sqrt"``,
 ``"cosine"`` and ``"power"`` decays; :func:`create_scheduler_v2` builds all of
 them by name, ``"wsd"`` and ``"rsqrt"`` included; ``PlateauLRScheduler`` is
@@ -295,7 +295,7 @@ class CosineLRScheduler(_Cycles):
 
 
 class TanhLRScheduler(_Cycles):
-    """timm's ``TanhLRScheduler``: tanh cycles with ``cycle_decay``/``cycle_limit`` (``cycle_mul`` 1)."""
+    """timm's ``TanhLRScheduler``: tanh cycles with ``cycle_mul``/``cycle_decay``/``cycle_limit``."""
 
     _class_name = "TanhLRScheduler"
     _curve_args = (
@@ -338,7 +338,7 @@ class TanhLRScheduler(_Cycles):
 
 
 class PolyLRScheduler(_Cycles):
-    """timm's ``PolyLRScheduler``: polynomial cycles with ``k_decay``/``cycle_decay``/``cycle_limit`` (``cycle_mul`` 1)."""
+    """timm's ``PolyLRScheduler``: polynomial cycles with ``cycle_mul``/``k_decay``/``cycle_decay``/``cycle_limit``."""
 
     _class_name = "PolyLRScheduler"
     _curve_args = (
@@ -450,7 +450,7 @@ def create_scheduler_v2(
 
     ``"cosine"``, ``"tanh"``, ``"step"``, ``"constant"``, ``"multistep"``,
     ``"poly"``, ``"wsd"``, ``"rsqrt"`` and ``"none"`` are supported (with
-    the classes' limits: ``cycle_mul`` 1 for tanh and poly).  ``"plateau"``
+    the classes' limits, see :mod:`lrcurves.compat.timm`).  ``"plateau"``
     is metric-driven and out of scope (:class:`ValueError`);
     ``patience_epochs`` and ``plateau_mode`` only concern it.
     """

@@ -12,27 +12,34 @@ shape           :math:`w(u)`                           used by
                                                        one-cycle, restarts
 ``cosine``      :math:`(1 - \\cos \\pi u)/2`              cosine decay, warmups,
                                                        WSD, one-cycle, SGDR
-``poly``        :math:`1 - (1 - u)^k`                  polynomial decay
+``poly``        :math:`1 - (1 - u)^k`                  polynomial decay,
+                                                       restarts
 ``power``       :math:`u^k`                            rising power curves
 ``1-sqrt``      :math:`\\sqrt u`                        WSD cooldown
 ``1-square``    :math:`u^2`                            WSD cooldown
 ``rex``         :math:`1 - (1 - u)/(1 - u/2)`          REX
 ``log``         :math:`\\ln(1 + uL) / \\ln L`            DeepSpeed log warmup
 ``exponential`` geometric: :math:`a (b/a)^u`           warmups, WSD, range test
+``tanh``        :math:`(1 + \\tanh x)/2`                tanh decay, restarts
 ==============  =====================================  ========================
 
 ``cosine`` takes an exponent :math:`k` on the remaining fraction
 (:math:`\\bar w = ((1 + \\cos \\pi u)/2)^k`, optax's ``exponent``).
+``tanh`` (:func:`tanh_blend`, not an :func:`interp` shape) has
+:math:`x = l (1 - u) + h u` between the tanh arguments :math:`l < h` at the
+two ends: its weights never quite reach 0 or 1, so it starts a hair off
+``a`` and ends a little off ``b``.
 
 Float order (see :func:`lrcurves._xp.reference_order`): in float64 the value
 is ``a + (b - a) * w`` (``order="ramp"``) or ``b + (a - b) * w̄``
 (``order="decay"``), the operation order of torch, optax and DeepSpeed, so
-drop-ins agree with them bit for bit or to a few ulp.  In lower precision
-it is the convex combination ``a * w̄ + b * w`` with ``u`` *and* ``1 - u``
-computed from the step (not by subtracting), and cancellation-free forms of
-``w`` and ``w̄``: every value keeps its relative accuracy, also next to an
-end value of 0.  Both agree at both ends: ``a`` at ``t <= begin``, ``b`` at
-``t >= begin + length``.
+drop-ins agree with them bit for bit or to a few ulp (``tanh``: ``a w̄ +
+b w`` with logistic weights in every dtype, within an ulp or two of timm).
+In lower precision it is the convex combination ``a * w̄ + b * w`` with
+``u`` *and* ``1 - u`` computed from the step (not by subtracting), and
+cancellation-free forms of ``w`` and ``w̄``: every value keeps its relative
+accuracy, also next to an end value of 0.  Both agree at both ends: ``a``
+at ``t <= begin``, ``b`` at ``t >= begin + length`` (``tanh`` excepted).
 """
 
 from __future__ import annotations
@@ -53,7 +60,7 @@ from lrcurves._xp import (
     to_float,
 )
 
-__all__ = ["SHAPES", "blend", "geometric", "interp", "triangle"]
+__all__ = ["SHAPES", "blend", "geometric", "interp", "tanh_blend", "triangle"]
 
 SHAPES = ("linear", "cosine", "poly", "power", "1-sqrt", "1-square", "rex", "log", "exponential")
 
@@ -250,6 +257,46 @@ def blend(
     if rising:
         return a + (b - a) * _precise_one(xp, u, uc, shape, exponent, done=True)
     return b + (a - b) * _precise_one(xp, u, uc, shape, exponent, done=False)
+
+
+#: ``|2x|`` beyond this saturates tanh in float64; ``exp(80)`` is finite in float32
+TANH_CLIP = 80.0
+
+
+def _tanh_start(lower: float) -> tuple[float, float]:
+    """``((1 - tanh l) / 2, (1 + tanh l) / 2)`` in Python: the weights at ``u <= 0``."""
+    y = max(-TANH_CLIP, min(TANH_CLIP, 2.0 * lower))
+    return 1.0 / (1.0 + math.exp(y)), 1.0 / (1.0 + math.exp(-y))
+
+
+def tanh_blend(xp: Namespace, u: Any, uc: Any, a: Any, b: Any, lower: float, upper: float) -> Any:
+    """The ``tanh`` shape: ``a w̄ + b w`` with ``w̄ = (1 - tanh x) / 2``, ``x = l ū + h u``.
+
+    ``(1 -+ tanh x) / 2`` are the logistic functions ``1 / (1 + exp(+-2x))``:
+    no cancellation where ``tanh x`` is close to ``-+1``, so both ends keep
+    their relative accuracy in every dtype, and the same form serves float64
+    (within an ulp or two of timm's ``0.5 (1 - tanh x)``).  ``ū = 1 - u`` is
+    the caller's exact complement in lower precision (``uc``; ``None``:
+    ``1 - u``).  At ``u <= 0`` the weights come from Python's ``exp`` so
+    every backend gives bit-identical values at and before the start.  With
+    ``uc`` the argument is ``l + (h - l) u`` up to ``u = 1/2`` and ``h - (h -
+    l) ū`` beyond: the error of the small ``u`` or ``ū`` (a k-decay power's
+    few ulp) is not scaled by ``|l|`` or ``|h|`` where it is largest.  A
+    steep curve is still only as accurate as its condition number allows:
+    the value moves ``2 (h - l)`` times as much as ``u`` (relatively), so a
+    float32 ``u`` alone costs up to ``(h - l)`` float32 ulps.
+    """
+    if uc is None:
+        x = lower * (1.0 - u) + upper * u
+    else:
+        x = xp.where(u <= 0.5, lower + (upper - lower) * u, upper - (upper - lower) * uc)
+    y = xp.clip(2.0 * x, -TANH_CLIP, TANH_CLIP)
+    wc = 1.0 / (1.0 + xp.exp(y))
+    w = 1.0 / (1.0 + xp.exp(-y))
+    wc0, w0 = _tanh_start(lower)
+    wc = xp.where(u <= 0.0, wc0, wc)
+    w = xp.where(u <= 0.0, w0, w)
+    return a * wc + b * w
 
 
 def _rising(a: Any, b: Any) -> bool | None:

@@ -106,8 +106,15 @@ def _one_cycle(draw: Any) -> Schedule:
 def _cosine_restarts(draw: Any) -> Schedule:
     lo, hi = _sorted2(draw)
     first = draw(st.integers(1, 10**4))
-    rounding = draw(st.sampled_from(["exact", "floor"]))
+    rounding = draw(st.sampled_from(["exact", "floor", "log"]))
     mult = draw(st.one_of(st.just(1.0), st.just(2.0), st.floats(1.01, 4.0)))
+    shape = draw(st.sampled_from(["cosine", "poly", "tanh"]))
+    extra: dict[str, Any] = {}
+    if shape == "poly":
+        extra["exponent"] = draw(st.floats(0.25, 4.0))
+    elif shape == "tanh":
+        low = draw(st.floats(-8.0, 2.0))
+        extra.update(lower=low, upper=low + draw(st.floats(0.5, 8.0)))
     return lrcurves.cosine_restarts(
         hi,
         first_cycle_steps=first,
@@ -116,6 +123,10 @@ def _cosine_restarts(draw: Any) -> Schedule:
         peak_decay=draw(st.floats(min_value=0.1, max_value=1.0)),
         warmup_steps=draw(st.integers(0, first - 1)),
         cycle_rounding=rounding,
+        progress_power=draw(st.one_of(st.just(1.0), st.floats(0.5, 2.0))),
+        max_cycles=draw(st.one_of(st.none(), st.integers(1, 5))),
+        shape=shape,
+        **extra,
     )
 
 

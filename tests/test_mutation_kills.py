@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 import lrcurves as lr
+from lrcurves import _xp
 from lrcurves.combinators import _intersect
 
 # ---------------------------------------------------------------------------
@@ -453,3 +454,121 @@ def test_jax_float32_precise_weights() -> None:
         got = np.asarray(s.lr(jnp.asarray(t, dtype=jnp.int32)), dtype=np.float64)
         want = s.lr(t)
         np.testing.assert_allclose(got, want, rtol=3e-6, atol=1e-6 * float(np.max(want)) * 1e-6)
+
+
+# ---------------------------------------------------------------------------
+# _xp: the integer-exact step helpers (mutmut over lrcurves/_xp.py)
+
+_I32MAX = 2**31 - 1
+
+
+def test_minus_exact_offsets() -> None:
+    """``minus``: an offset of 1 is subtracted (not only 0 is the identity); up to
+    ``max // 2`` it stays integer in the step's own dtype, exact."""
+    xp = _xp.numpy_namespace()
+    np.testing.assert_array_equal(_xp.minus(xp, np.array([0, 5]), 1), [-1, 4])
+    got = _xp.minus(xp, np.array([0, 5, _I32MAX], dtype=np.int32), 2**30 - 1)
+    assert got.dtype == np.int32
+    np.testing.assert_array_equal(got, [-(2**30) + 1, -(2**30) + 6, 2**30])
+    # a transition that begins at step 1 (minus(t, 1) in the kernel)
+    e = lr.exponential_decay(1.0, transition_steps=1, decay_rate=0.5, transition_begin=1)
+    np.testing.assert_array_equal(e.lr(np.arange(4)), [1.0, 1.0, 0.5, 0.25])
+
+
+def test_plus_exact_and_saturating() -> None:
+    """``plus``: Python ints stay exact ints; integer arrays stay in their dtype up to
+    ``max // 2`` and saturate at the dtype's maximum instead of wrapping."""
+    xp = _xp.numpy_namespace()
+    big = _xp.plus(_xp.SCALAR, 2**60 + 1, 1)
+    assert type(big) is int and big == 2**60 + 2  # a float sum would round to 2**60
+    assert _xp.plus(_xp.SCALAR, 2.5, 2) == 4.5
+    got = _xp.plus(xp, np.array([0, _I32MAX - 10, _I32MAX], dtype=np.int32), 2**30 - 1)
+    assert got.dtype == np.int32
+    np.testing.assert_array_equal(got, [2**30 - 1, _I32MAX, _I32MAX])
+    np.testing.assert_array_equal(
+        _xp.plus(xp, np.array([_I32MAX - 100, _I32MAX - 10], dtype=np.int32), 50),
+        [_I32MAX - 50, _I32MAX],
+    )
+    # shift at the last int64 step: saturates past the end (a wrap would restart the curve)
+    s = lr.shift(lr.linear(1.0, 0.0, transition_steps=4), 3)
+    np.testing.assert_array_equal(s.lr(np.array([0, 1, 2**63 - 1])), [0.25, 0.0, 0.0])
+
+
+def test_boundaries_at_the_dtype_maximum() -> None:
+    """``before``/``mod_steps``/``count_reached`` with a bound equal to the dtype's
+    maximum: still an ordinary comparison / remainder (the step can equal it)."""
+    xp = _xp.numpy_namespace()
+    t = np.array([_I32MAX, 5, _I32MAX - 1], dtype=np.int32)
+    np.testing.assert_array_equal(_xp.before(xp, t, _I32MAX), [False, True, True])
+    np.testing.assert_array_equal(_xp.mod_steps(xp, t, _I32MAX), [0, 5, _I32MAX - 1])
+    np.testing.assert_array_equal(_xp.count_reached(xp, t, (3, _I32MAX)), [2, 1, 1])
+
+
+def test_count_reached_table_caches_per_dtype() -> None:
+    """A Table's converted marks are cached per step dtype: marks an int32 step can
+    never reach are dropped for int32 only, not for a later int64 call."""
+    xp = _xp.numpy_namespace()
+    small = _xp.Table((5, 2**40))
+    np.testing.assert_array_equal(_xp.count_reached(xp, np.array([10], dtype=np.int32), small), [1])
+    np.testing.assert_array_equal(_xp.count_reached(xp, np.array([10, 2**41]), small), [1, 2])
+    many = _xp.Table((*range(1, 300), 2**40))  # > 256 marks: the cached NumPy copy
+    np.testing.assert_array_equal(_xp.count_reached(xp, np.array([10], dtype=np.int32), many), [10])
+    np.testing.assert_array_equal(_xp.count_reached(xp, np.array([10, 2**41]), many), [10, 300])
+
+
+def test_count_reached_many_marks_exact() -> None:
+    """The searchsorted path (> 8 marks): int64 marks beyond 2**53 stay exact,
+    fractional float marks stay fractional, float32 steps compare in float32
+    (as the few-marks path does)."""
+    xp = _xp.numpy_namespace()
+    huge = _xp.Table((*range(1, 300), 2**60 + 1))
+    np.testing.assert_array_equal(
+        _xp.count_reached(xp, np.array([2**60, 2**60 + 1]), huge), [299, 300]
+    )
+    halves = _xp.Table(tuple(k + 0.5 for k in range(300)))
+    np.testing.assert_array_equal(
+        _xp.count_reached(xp, np.array([0.0, 1.0, 299.6]), halves), [0, 1, 300]
+    )
+    np.testing.assert_array_equal(_xp.count_reached(xp, np.array([1, 300]), halves), [1, 300])
+    # float32(1e8 + 1) == 1e8 == float32(100000001): the last mark is reached in float32
+    t32 = np.array([1e8], dtype=np.float32)
+    assert _xp.count_reached(xp, t32, (100000001,))[0] == 1
+    assert _xp.count_reached(xp, t32, (*range(1, 9), 100000001))[0] == 9
+
+
+def test_torch_table_lookups_match_numpy() -> None:
+    """torch steps on > 256 boundaries and on tabulated values: the same values
+    as NumPy, and no read-only-array warning (errors here) from the shared copies."""
+    torch = pytest.importorskip("torch")
+    vals = [float(k % 7) for k in range(301)]
+    pc = lr.piecewise_constant(vals, list(range(1, 301)))
+    steps = [0, 1, 2, 150, 299, 300, 10**6]
+    want = pc.lr(np.array(steps))
+    np.testing.assert_array_equal(want, [vals[min(k, 300)] for k in steps])
+    got = pc.lr(torch.tensor(steps, dtype=torch.int64))
+    np.testing.assert_array_equal(got.numpy().astype(np.float64), want)
+    # float64 steps: the values' dtype matches, so a shared read-only copy would be wrapped
+    got = pc.lr(torch.tensor(steps, dtype=torch.float64))
+    np.testing.assert_array_equal(got.numpy(), want)
+    tab = lr.tabulated([3.0, 2.0, 1.0])
+    got = tab.lr(torch.tensor([float("nan"), 1.0, 1.5, float("inf")], dtype=torch.float64))
+    assert math.isnan(float(got[0]))
+    np.testing.assert_array_equal(got[1:].numpy(), [2.0, 2.0, 1.0])
+
+
+def test_index_steps_far_floats() -> None:
+    """``index_steps`` clips floats before the integer cast: +-inf and 1e30 become the
+    end indices (an unclipped cast warns, an error here, and gives garbage)."""
+    xp = _xp.numpy_namespace()
+    np.testing.assert_array_equal(
+        _xp.index_steps(xp, np.array([-1e30, -2.5, 1.5, 1e30, np.inf]), 3), [0, 0, 1, 2, 2]
+    )
+    tab = lr.tabulated([3.0, 2.0, 1.0])
+    np.testing.assert_array_equal(tab.lr(np.array([0.0, 1.5, 1e30, np.inf])), [3.0, 2.0, 1.0, 1.0])
+
+
+def test_zero_step_kind() -> None:
+    """``zero_step``: 0 on SCALAR; a 0-d zero of the step's own dtype on arrays."""
+    assert _xp.zero_step(_xp.SCALAR, 7) == 0
+    z = _xp.zero_step(_xp.numpy_namespace(), np.array([3, 4], dtype=np.int32))
+    assert z.shape == () and z.dtype == np.int32 and z == 0

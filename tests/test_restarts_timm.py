@@ -1,5 +1,6 @@
-"""``cosine_restarts(cycle_rounding="log")``, ``progress_power``, ``max_cycles`` and
-``polynomial(progress_power=...)`` across backends and dtypes.
+"""``cosine_restarts(cycle_rounding="log")``, ``progress_power``, ``max_cycles``, the
+``"poly"`` and ``"tanh"`` cycle shapes and ``polynomial(progress_power=...)`` across
+backends and dtypes.
 
 ``"log"`` cycle starts are an integer table built at construction, so
 NumPy float64, ``jax.jit`` with x64 on and off (int32 steps, float32) and
@@ -12,10 +13,16 @@ roundings.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
-from backend_eval import assert_rel32 as _rel32, jit_values as _jit, torch32_values as _torch32
+from backend_eval import (
+    REL32,
+    assert_rel32 as _rel32,
+    jit_values as _jit,
+    torch32_values as _torch32,
+)
 
 import lrcurves as L
 from lrcurves import Schedule
@@ -26,15 +33,22 @@ def _log_index(t: int, first: int, m: float) -> int:
     return math.floor(math.log(1 - t / first * (1 - m), m))
 
 
-def _random(rng: np.random.Generator) -> tuple[Schedule, int]:
+def _random(rng: np.random.Generator, shape: str = "cosine", rounding: str = "log") -> tuple[Schedule, int]:
     first = int(rng.integers(1, 200))
     m = float(rng.choice([1.0, 2.0, 3.0, 1.5, rng.uniform(1.0, 3.0)]))
     k = float(rng.choice([1.0, rng.uniform(0.2, 3.0)]))
     w = int(rng.integers(0, first)) if rng.random() < 0.3 else 0
+    kw: dict[str, Any] = {}
+    if shape != "cosine":
+        kw["shape"] = shape
+    if shape == "poly":
+        kw["exponent"] = float(rng.choice([1.0, 2.0, rng.uniform(0.2, 4.0)]))
+    if shape == "tanh" and rng.random() < 0.7:
+        kw["lower"], kw["upper"] = float(rng.uniform(-9, 0)), float(rng.uniform(0.5, 6))
     s = L.cosine_restarts(
         1.0, first_cycle_steps=first, cycle_mult=m, min_value=float(rng.choice([0.0, rng.uniform(0, 0.1)])),
-        peak_decay=float(rng.uniform(0.5, 1.0)), warmup_steps=w, cycle_rounding="log", progress_power=k,
-        max_cycles=None if rng.random() < 0.5 else int(rng.integers(1, 12)),
+        peak_decay=float(rng.uniform(0.5, 1.0)), warmup_steps=w, cycle_rounding=rounding, progress_power=k,
+        max_cycles=None if rng.random() < 0.5 else int(rng.integers(1, 12)), **kw,
     )
     return s, 4000
 
@@ -122,3 +136,109 @@ def test_progress_power_and_max_cycles() -> None:
         L.cosine_restarts(1.0, first_cycle_steps=4, max_cycles=0)
     with pytest.raises(ValueError, match="cycle_rounding"):
         L.cosine_restarts(1.0, first_cycle_steps=4, cycle_rounding="round")
+
+
+# -- the "poly" and "tanh" cycle shapes ------------------------------------------
+
+
+@pytest.mark.parametrize("shape", ["poly", "tanh"])
+def test_cycle_shapes_float32_and_jit_agree(shape: str) -> None:
+    """Every rounding, growing cycles, k-decay, warmup, decay and ``max_cycles``:
+    jit x64 to 1e-11, jit x32, torch and NumPy float32 within 2e-6 of each float64
+    value.  tanh: the logistic weights keep both ends relative, but the curve's own
+    condition number (relative change of the value per relative change of the
+    progress ``u``) reaches ``2 (h - l) k``: a float32 ``u`` (half an ulp) alone
+    moves a steep, k-decayed tanh cycle by more than 2e-6, so its bound is
+    ``4 (h - l) max(k, 1)`` float32 ulps (2.4e-6 for timm's ``lb=-7, ub=3``)."""
+    rng = np.random.default_rng(2000 + len(shape))
+    for i in range(SETS):
+        s, n = _random(rng, shape, ("log", "exact", "floor")[i % 3])
+        t = np.arange(n)
+        ref = s(t)
+        assert np.all(np.isfinite(ref)) and np.all(ref >= 0) and np.all(ref <= 1.0)
+        p = s.params
+        rel = REL32
+        if shape == "tanh":
+            rel = max(REL32, 4 * (p["upper"] - p["lower"]) * max(p["progress_power"], 1.0) * 2.0**-24)
+        np.testing.assert_allclose(_jit(s, t, enable_x64=True), ref, rtol=1e-11, atol=0, err_msg=f"jit x64 {s!r}")
+        _rel32(_jit(s, t, enable_x64=False), ref, f"jit x32 {s!r}", rel)
+        _rel32(_torch32(s, t), ref, f"torch float32 {s!r}", rel)
+        _rel32(s(t.astype(np.float32)), ref, f"NumPy float32 {s!r}", rel)
+        np.testing.assert_array_equal(L.curve(s, n), ref, err_msg=f"curve {s!r}")
+        # the scalar path's math.exp / math.pow may differ from NumPy's vectorised ones by
+        # an ulp, which 1 - u^k next to a poly cycle's end amplifies
+        at = [0, 1, n // 3, n - 1]
+        np.testing.assert_allclose([float(s.value(x)) for x in at], ref[at], rtol=1e-12, atol=0, err_msg=repr(s))
+        assert L.from_config(s.to_config()) == s
+
+
+def test_cycle_shapes_are_the_one_definitions() -> None:
+    """Equal cycles (``cycle_mult=1``) in float64 are the repeated single-cycle
+    families bit for bit (``k = 1``; with ``k != 1`` NumPy's and Python's ``pow``
+    of the cycle length may differ by an ulp): the per-cycle value is
+    ``tanh_decay``'s and ``polynomial``'s own shape code, and ``"cosine"`` is
+    unchanged by the new parameters."""
+    t = np.arange(-3, 700)
+    for n, lo, k in ((1, 0.0, 1.0), (7, 1e-3, 1.0), (97, 0.0, 1.0), (50, 0.02, 2.5)):
+        for lb, ub in ((-7.0, 3.0), (-2.5, 4.0)):
+            r = L.cosine_restarts(0.5, first_cycle_steps=n, min_value=lo, shape="tanh", lower=lb, upper=ub)
+            one = L.repeat(L.tanh_decay(0.5, decay_steps=n, end_value=lo, lower=lb, upper=ub), n)
+            np.testing.assert_array_equal(r(t[3:]), one(t[3:]))
+        for p in (0.5, 1.0, 3.0):
+            r = L.cosine_restarts(0.5, first_cycle_steps=n, min_value=lo, shape="poly", exponent=p, progress_power=k)
+            one = L.repeat(L.polynomial(0.5, lo, transition_steps=n, power=p, progress_power=k), n)
+            if k == 1.0:
+                np.testing.assert_array_equal(r(t[3:]), one(t[3:]))
+            else:
+                np.testing.assert_allclose(r(t[3:]), one(t[3:]), rtol=1e-14, atol=0)
+        c = L.cosine_restarts(0.5, first_cycle_steps=n, min_value=lo, progress_power=k, cycle_mult=1.5)
+        d = L.cosine_restarts(0.5, first_cycle_steps=n, min_value=lo, progress_power=k, cycle_mult=1.5,
+                              shape="cosine", exponent=1.0, lower=-7.0, upper=3.0)
+        assert c == d
+        np.testing.assert_array_equal(c(t), d(t))
+    # growing cycles: cycle i is the single-cycle curve over L_0 m^i steps, peak gamma^i
+    s = L.cosine_restarts(1.0, first_cycle_steps=4, cycle_mult=2.0, peak_decay=0.5, shape="tanh", lower=-3.0, upper=2.0)
+    one = L.tanh_decay(0.25, decay_steps=16, lower=-3.0, upper=2.0)
+    np.testing.assert_allclose(s(np.arange(12, 28)), one(np.arange(16)), rtol=1e-15)
+
+
+def test_cycle_shape_validation() -> None:
+    def make(**kw: Any) -> Schedule:
+        return L.cosine_restarts(1.0, first_cycle_steps=4, **kw)
+
+    for bad in ("cos", "linear", "Tanh", ""):
+        with pytest.raises(ValueError, match=rf"cosine_restarts.*shape.*{bad!r}"):
+            make(shape=bad)
+    with pytest.raises(TypeError, match="shape"):
+        make(shape=None)
+    for bad_p in (0.0, -1.0, math.nan, math.inf):
+        with pytest.raises(ValueError, match=r"cosine_restarts.*exponent"):
+            make(shape="poly", exponent=bad_p)
+    for shape in ("cosine", "tanh"):
+        with pytest.raises(ValueError, match=rf"cosine_restarts: exponent .*exponent=2.0 with shape={shape!r}"):
+            make(shape=shape, exponent=2.0)
+    for lb, ub in ((3.0, 3.0), (2.0, -1.0)):
+        with pytest.raises(ValueError, match=rf"cosine_restarts: lower must be < upper, got lower={lb!r}"):
+            make(shape="tanh", lower=lb, upper=ub)
+    for bad in (math.nan, math.inf, -math.inf):
+        with pytest.raises(ValueError, match=r"cosine_restarts.*lower"):
+            make(shape="tanh", lower=bad)
+        with pytest.raises(ValueError, match=r"cosine_restarts.*upper"):
+            make(shape="tanh", upper=bad)
+    for shape in ("cosine", "poly"):
+        with pytest.raises(ValueError, match=rf"lower and upper apply to shape='tanh' only, got lower=-5.0.*{shape!r}"):
+            make(shape=shape, lower=-5.0)
+        with pytest.raises(ValueError, match=r"upper=4.0"):
+            make(shape=shape, upper=4.0)
+    # the defaults of the other shapes' parameters are accepted (configs carry them)
+    assert make(shape="poly", lower=-7.0, upper=3.0, exponent=3.0).params["exponent"] == 3.0
+    assert make(shape="tanh", lower=-1, upper=1).params["lower"] == -1.0
+
+
+def test_huge_cycle_mult_builds() -> None:
+    # the cycle count's log argument overflowed to inf (an OverflowError, found by the config fuzz)
+    for rounding in ("exact", "floor", "log"):
+        for shape in ("cosine", "poly", "tanh"):
+            s = L.cosine_restarts(1.0, first_cycle_steps=1, cycle_mult=1e300, cycle_rounding=rounding, shape=shape)
+            v = s(np.array([0, 1, 2, 2**40]))
+            assert np.all(np.isfinite(v)) and np.all(v > 0.99)

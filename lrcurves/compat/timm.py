@@ -12,12 +12,16 @@ only translates parameters and steps; the math is the core's (``linear``
 for the warmup, ``step_decay``, ``multistep``, ``cosine_restarts``,
 ``tanh_decay``, ``polynomial``, ``warmup_stable_decay``, ``inverse_sqrt``,
 ``constant``, ``repeat``, ``join``, ``shift``, ``clip``, ``scale``,
-``product``).  Cosine cycles are ``cosine_restarts`` with
+``product``).  Cosine cycles, and tanh and poly cycles with ``cycle_mul !=
+1``, are ``cosine_restarts`` (``shape="cosine"``, ``"tanh"`` with
+``lower=lb, upper=ub``, ``"poly"`` with ``exponent=power``) with
 ``cycle_rounding="log"`` (cycle starts where timm's float formula
 ``floor(log(1 - t / T * (1 - m), m))`` puts them, tabulated as integer
-steps), ``progress_power=k_decay`` and ``max_cycles=cycle_limit``; tanh and
-poly cycles (``cycle_decay``, ``cycle_limit``) are joined cycle curves whose
-peaks are timm's ``base_lr * cycle_decay ** i``.  The drop-in classes of
+steps; timm's float start ``(1 - m ** i) / (1 - m) * T``),
+``progress_power=k_decay``, ``peak_decay=cycle_decay`` and
+``max_cycles=cycle_limit``; tanh and poly cycles with ``cycle_mul == 1``
+are repeated or joined ``tanh_decay`` / ``polynomial`` curves whose peaks
+are timm's ``base_lr * cycle_decay ** i``.  The drop-in classes of
 :mod:`lrcurves.adapters.timm` evaluate exactly these schedules.
 
 >>> from lrcurves.compat import timm as tc
@@ -44,19 +48,24 @@ Differences
   (``MultiStepLRScheduler``; timm assumes it sorted), ``warmup_t >= 0``,
   ``t_initial >= 1`` (``CosineLRScheduler``),
   values ``>= 0``: otherwise :class:`ValueError` (timm computes on).
-- ``CosineLRScheduler``: ``cycle_mul < 1`` raises (timm's cycle formula
-  takes the log of a negative number, a math domain error, once ``t``
-  passes ``t_initial / (1 - cycle_mul)``); ``k_decay`` must be ``> 0``;
-  ``lr_min`` must not exceed the base LR and ``0 < cycle_decay <= 1`` when
-  ``cycle_limit > 1`` (``cosine_restarts``' ranges).  Where timm's float
-  start of a cycle lies a hair above the integer step its cycle formula
-  starts it at, timm's ``t_curr`` is negative: with a non-integer
-  ``k_decay`` timm raises (``math.cos`` of a complex number), here the
-  cycle starts at its peak.
-- ``TanhLRScheduler`` and ``PolyLRScheduler``: ``cycle_mul != 1`` raises
-  (not translated yet: cycles of non-integer length have no tanh or
-  polynomial core family); at most :data:`MAX_CYCLES` cycles with
-  ``cycle_decay != 1``; ``k_decay > 0`` for poly.
+- ``CosineLRScheduler``, ``TanhLRScheduler`` and ``PolyLRScheduler``:
+  ``cycle_mul < 1`` raises (timm's cycle formula takes the log of a
+  negative number, a math domain error, once ``t`` passes ``t_initial / (1
+  - cycle_mul)``), and so does a ``cycle_mul`` so close to 1 (about
+  ``1.0004``) that more than 100000 cycles start before step ``1e19``
+  (``cosine_restarts``' cycle table; timm computes on); ``k_decay``
+  (cosine, poly) must be ``> 0``.  Where ``cosine_restarts`` translates them (always for cosine,
+  ``cycle_mul != 1`` for tanh and poly) ``lr_min`` must not exceed the
+  base LR and ``0 < cycle_decay <= 1`` when ``cycle_limit > 1``
+  (``cosine_restarts``' ranges).  Where timm's float start of a cycle lies
+  a hair above the integer step its cycle formula starts it at, timm's
+  ``t_curr`` is negative: with a non-integer ``k_decay`` timm's cosine
+  raises (``math.cos`` of a complex number) and its poly LR is a complex
+  number; otherwise timm evaluates its curve at that tiny negative
+  progress (within float rounding of the start value); here the progress
+  is clipped at 0, the cycle's start.
+- ``TanhLRScheduler`` and ``PolyLRScheduler`` with ``cycle_mul == 1``: at
+  most :data:`MAX_CYCLES` cycles with ``cycle_decay != 1``.
 - ``WSDLRScheduler``: ``decay_fn="exp"`` (timm's normalized exponential
   ``(r ** frac - r) / (1 - r)``), a callable ``decay_fn``, ``stable_fn=
   "power"`` with ``stable_power != 0.5`` and a non-integer
@@ -209,16 +218,23 @@ def cosine_lr(
     """
     where = "CosineLRScheduler"
     n = _int(where, "t_initial", t_initial, 1)
-    limit = _int(where, "cycle_limit", cycle_limit, 0)
-    if limit == 0:
-        part = lrcurves.constant(lr_min)
-    else:
-        part = lrcurves.cosine_restarts(
-            base_lr, first_cycle_steps=n, cycle_mult=_mul(where, cycle_mul), min_value=lr_min,
-            peak_decay=1.0 if limit == 1 else cycle_decay, cycle_rounding="log",
-            progress_power=_k(where, k_decay), max_cycles=limit,
-        )
+    part = _restarts(where, base_lr, n, lr_min, cycle_mul, cycle_decay, cycle_limit, _k(where, k_decay))
     return _warm(where, part, base_lr, warmup_t, warmup_lr_init, warmup_prefix)
+
+
+def _restarts(
+    where: str, base_lr: float, n: int, lr_min: float, cycle_mul: Any, cycle_decay: float, limit: Any, k: float,
+    **shape: Any,
+) -> Schedule:
+    """timm's cycles as ``cosine_restarts`` (``"log"`` starts), ``lr_min`` after ``cycle_limit`` cycles."""
+    limit = _int(where, "cycle_limit", limit, 0)
+    if limit == 0:
+        return lrcurves.constant(lr_min)
+    return lrcurves.cosine_restarts(
+        base_lr, first_cycle_steps=n, cycle_mult=_mul(where, cycle_mul), min_value=lr_min,
+        peak_decay=1.0 if limit == 1 else cycle_decay, cycle_rounding="log",
+        progress_power=k, max_cycles=limit, **shape,
+    )
 
 
 def _mul(where: str, m: Any) -> float:
@@ -270,19 +286,28 @@ def tanh_lr(
 ) -> Schedule:
     """``TanhLRScheduler``: ``tanh_decay`` cycles, ``lr_min`` after ``cycle_limit`` cycles.
 
+    ``cycle_mul != 1``: ``cosine_restarts(shape="tanh", lower=lb,
+    upper=ub)`` with timm's cycle starts (``cycle_rounding="log"``).
+
     >>> s = tanh_lr(1.0, t_initial=10)
     >>> [round(float(s.value(t)), 4) for t in (0, 5, 9, 10)]
     [1.0, 0.982, 0.018, 0.0]
+    >>> s = tanh_lr(1.0, t_initial=10, cycle_mul=2.0, cycle_limit=2)
+    >>> [round(float(s.value(t)), 4) for t in (9, 10, 20, 29, 30)]
+    [0.018, 1.0, 0.982, 0.0067, 0.0]
     """
     where = "TanhLRScheduler"
     n = _int(where, "t_initial", t_initial, 1)
     if cycle_mul != 1:
-        raise ValueError(f"{where}: cycle_mul != 1 is not translated yet, got cycle_mul={cycle_mul!r}")
+        part = _restarts(
+            where, base_lr, n, lr_min, cycle_mul, cycle_decay, cycle_limit, 1.0, shape="tanh", lower=lb, upper=ub
+        )
+    else:
 
-    def piece(peak: float) -> Schedule:
-        return lrcurves.tanh_decay(peak, decay_steps=n, end_value=lr_min, lower=lb, upper=ub)
+        def piece(peak: float) -> Schedule:
+            return lrcurves.tanh_decay(peak, decay_steps=n, end_value=lr_min, lower=lb, upper=ub)
 
-    part = _cycled(where, piece, base_lr, n, lr_min, cycle_decay, cycle_limit)
+        part = _cycled(where, piece, base_lr, n, lr_min, cycle_decay, cycle_limit)
     return _warm(where, part, base_lr, warmup_t, warmup_lr_init, warmup_prefix, to_curve=True)
 
 
@@ -302,19 +327,26 @@ def poly_lr(
 ) -> Schedule:
     """``PolyLRScheduler``: ``polynomial`` cycles, ``lr_min`` after ``cycle_limit`` cycles.
 
+    ``cycle_mul != 1``: ``cosine_restarts(shape="poly", exponent=power,
+    progress_power=k_decay)`` with timm's cycle starts (``cycle_rounding="log"``).
+
     >>> [round(float(v), 4) for v in lrcurves.curve(poly_lr(1.0, t_initial=4, power=2.0), 6)]
     [1.0, 0.5625, 0.25, 0.0625, 0.0, 0.0]
+    >>> s = poly_lr(1.0, t_initial=2, power=2.0, cycle_mul=2.0, cycle_limit=2, cycle_decay=0.5)
+    >>> [round(float(v), 4) for v in lrcurves.curve(s, 8)]
+    [1.0, 0.25, 0.5, 0.2812, 0.125, 0.0312, 0.0, 0.0]
     """
     where = "PolyLRScheduler"
     n = _int(where, "t_initial", t_initial, 1)
-    if cycle_mul != 1:
-        raise ValueError(f"{where}: cycle_mul != 1 is not translated yet, got cycle_mul={cycle_mul!r}")
     k = _k(where, k_decay)
+    if cycle_mul != 1:
+        part = _restarts(where, base_lr, n, lr_min, cycle_mul, cycle_decay, cycle_limit, k, shape="poly", exponent=power)
+    else:
 
-    def piece(peak: float) -> Schedule:
-        return lrcurves.polynomial(peak, lr_min, transition_steps=n, power=power, progress_power=k)
+        def piece(peak: float) -> Schedule:
+            return lrcurves.polynomial(peak, lr_min, transition_steps=n, power=power, progress_power=k)
 
-    part = _cycled(where, piece, base_lr, n, lr_min, cycle_decay, cycle_limit)
+        part = _cycled(where, piece, base_lr, n, lr_min, cycle_decay, cycle_limit)
     return _warm(where, part, base_lr, warmup_t, warmup_lr_init, warmup_prefix)
 
 

@@ -1,15 +1,16 @@
-"""Cosine annealing with warm restarts (SGDR)."""
+"""Warm restarts (SGDR): cosine, polynomial or tanh cycles that grow and decay."""
 
 from __future__ import annotations
 
 import math
+import sys
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 from lrcurves._schedule import Params, Schedule, register
-from lrcurves._shapes import _one_minus_pow, blend, geometric
+from lrcurves._shapes import _one_minus_pow, blend, geometric, tanh_blend
 from lrcurves._xp import (
     SCALAR,
     Namespace,
@@ -25,6 +26,8 @@ from lrcurves._xp import (
 from lrcurves.validate import Value, as_choice, as_int, as_value, check_le
 
 ROUNDINGS = ("exact", "floor", "log")
+#: the curve inside each cycle (the shapes of :mod:`lrcurves._shapes`)
+CYCLE_SHAPES = ("cosine", "poly", "tanh")
 
 __all__ = ["cosine_restarts"]
 
@@ -67,7 +70,14 @@ def _cycles(first: int, mult: float, warmup: int, rounding: str) -> tuple[tuple[
         i = 0
         while starts[-1] + lengths[-1] <= _LIMIT:
             i += 1
-            starts.append(first * (mult**i - 1) / (mult - 1))
+            # the float order of the formula each rounding follows: torch's
+            # T_0 (m^i - 1) / (m - 1) ("exact"), timm's (1 - m^i) / (1 - m) T
+            # ("log"); they differ by an ulp, which a progress power k < 1
+            # turns into a visible step off the peak at a cycle start
+            if rounding == "log":
+                starts.append((1 - mult**i) / (1 - mult) * first)
+            else:
+                starts.append(first * (mult**i - 1) / (mult - 1))
             lengths.append(first * mult**i)
     return Table(starts), Table(lengths)
 
@@ -138,7 +148,8 @@ def _count_cycles(first: int, mult: float, warmup: int, rounding: str) -> int:
         return 1
     if rounding == "floor":
         return len(_cycles(first, mult, warmup, rounding)[0])  # stops at _MAX_CYCLES + 1
-    return int(math.log(_LIMIT / first * (mult - 1) + 1, mult)) + 2
+    # a huge mult overflows the argument: the float maximum bounds it (2 or 3 entries)
+    return int(math.log(min(_LIMIT / first * (mult - 1) + 1, sys.float_info.max), mult)) + 2
 
 
 @lru_cache(maxsize=256)
@@ -202,8 +213,10 @@ def _restarts_lr(xp: Namespace, t: Any, p: Params) -> Any:
         # (s - W)^k / (L - W)^k: the k-decay order of timm's cosine, in cycles where
         # (L - W)^k is finite (beyond, timm's own value is nan and u^k is the curve)
         cap = math.exp(min(_POW_LIMIT / k, _POW_LIMIT))
+        su = xp.clip(s - float(w), 0.0, cap)
+        span = span + su * 0.0  # an array also where the one cycle's length is a Python float
         short = span <= cap
-        su, sd = xp.clip(s - float(w), 0.0, cap), xp.minimum(span, cap)
+        sd = xp.minimum(span, cap)
         u = xp.where(
             short,
             xp.clip(xp.pow(su, k) / xp.pow(sd, k), 0.0, 1.0),
@@ -214,7 +227,10 @@ def _restarts_lr(xp: Namespace, t: Any, p: Params) -> Any:
     uc = None if ref else xp.clip(left / span, 0.0, 1.0)
     if uc is not None and k != 1.0:
         u, uc = xp.pow(u, k), _one_minus_pow(xp, uc, u, k)  # u^k and 1 - u^k, each accurate
-    out = blend(xp, u, uc, peak, lo, "cosine")
+    if p.shape == "tanh":
+        out = tanh_blend(xp, u, uc, peak, lo, p.lower, p.upper)
+    else:
+        out = blend(xp, u, uc, peak, lo, p.shape, exponent=p.exponent)
     if p.max_cycles is not None:
         out = xp.where(cyc >= float(p.max_cycles), out * 0.0 + lo, out)
     if w == 0:
@@ -283,15 +299,24 @@ def cosine_restarts(
     cycle_rounding: str = "exact",
     progress_power: float = 1.0,
     max_cycles: int | None = None,
+    shape: str = "cosine",
+    exponent: float = 1.0,
+    lower: float = -7.0,
+    upper: float = 3.0,
 ) -> Schedule:
-    r"""Cosine annealing with warm restarts (SGDR), optionally warmed up.
+    r"""Warm restarts (SGDR): cosine, polynomial or tanh cycles, optionally warmed up.
 
     .. math::
         \eta(t) = \begin{cases}
             \eta_m + (\hat\eta_i - \eta_m)\, s / W & s < W \\
-            \eta_m + (\hat\eta_i - \eta_m)\,
-               \tfrac{1 + \cos(\pi u^k)}{2},\;
+            \eta_m + (\hat\eta_i - \eta_m)\, f(u^k),\;
                u = \tfrac{s - W}{L_i - W} & s \ge W
+        \end{cases}
+        \qquad
+        f(v) = \begin{cases}
+            \tfrac{1 + \cos(\pi v)}{2} & \text{cosine} \\
+            (1 - v)^p & \text{poly} \\
+            \tfrac{1 - \tanh(l\,(1 - v) + h\,v)}{2} & \text{tanh}
         \end{cases}
 
     where cycle :math:`i` starts at :math:`S_i`, has length :math:`L_i` and
@@ -305,27 +330,36 @@ def cosine_restarts(
     \rfloor` as float64 evaluates it (``"log"``: tabulated at construction as
     the integer step where that formula first gives :math:`i`, so every
     backend and dtype agrees; it differs from ``"exact"`` on about 2% of
-    cycle starts, by a step).  With :math:`k \ne 1` the float64 order is
-    :math:`(s - W)^k / (L_i - W)^k`.
+    cycle starts, by a step).  Float64 order: with :math:`k \ne 1`
+    :math:`(s - W)^k / (L_i - W)^k`; ``"cosine"`` and ``"poly"`` as
+    :math:`\eta_m + (\hat\eta_i - \eta_m) f` (timm's order), ``"tanh"``
+    as :math:`\hat\eta_i (1 - \tanh x)/2 + \eta_m (1 + \tanh x)/2` with
+    logistic weights in every dtype (``tanh_decay``'s form).
 
     Symbols: :math:`\hat\eta` = ``peak_value``, :math:`L_0` =
     ``first_cycle_steps``, :math:`m` = ``cycle_mult``, :math:`\eta_m` =
     ``min_value``, :math:`\gamma` = ``peak_decay``, :math:`W` =
     ``warmup_steps``, :math:`k` = ``progress_power``, :math:`N` =
-    ``max_cycles``.
+    ``max_cycles``, :math:`f` = ``shape``, :math:`p` = ``exponent``,
+    :math:`l` = ``lower``, :math:`h` = ``upper``.
 
     Conventions: step 0 starts cycle 0 at its peak (``W = 0``) or at
-    ``min_value`` (``W > 0``).  Inside a cycle the cosine never quite
-    reaches ``min_value``; the next cycle restarts.  With ``"exact"`` and an
+    ``min_value`` (``W > 0``).  Inside a cycle the curve never quite
+    reaches ``min_value``; the next cycle restarts.  A ``"tanh"`` cycle
+    starts a hair below its peak (:math:`1 - \tanh(-7) \approx 2 - 1.7
+    \cdot 10^{-6}`) and ends a little above ``min_value``, as
+    ``tanh_decay``.  With ``"exact"`` and an
     integer ``m`` this is torch ``CosineAnnealingWarmRestarts(T_0=L_0,
     T_mult=m, eta_min)`` (LR after ``t`` steps; torch allows only integer
     ``m`` and no warmup or decay); a float ``m`` follows torch's closed-form
     epoch formula.  ``"floor"`` with ``W``, ``gamma`` is pytorch_optimizer's
     ``CosineAnnealingWarmupRestarts`` (its step ``k``; it writes
     ``min_lr`` at construction, the adapter's business).  ``"log"`` with
-    :math:`k` and ``max_cycles`` is timm's ``CosineLRScheduler(t_initial=L_0,
-    cycle_mul=m, cycle_decay=gamma, cycle_limit=N, k_decay=k, lr_min)``
-    (without its warmup).
+    ``max_cycles`` is timm's ``CosineLRScheduler(t_initial=L_0,
+    cycle_mul=m, cycle_decay=gamma, cycle_limit=N, k_decay=k, lr_min)``,
+    with ``shape="poly"`` its ``PolyLRScheduler(power=p, k_decay=k)`` and
+    with ``shape="tanh"`` its ``TanhLRScheduler(lb=l, ub=h)`` (all without
+    their warmup).
 
     Args:
       peak_value: first cycle's peak, ``>= 0``.
@@ -335,16 +369,30 @@ def cosine_restarts(
       peak_decay: peak multiplier per cycle, in ``(0, 1]``.
       warmup_steps: linear warmup at the start of each cycle, ``< L_0``.
       cycle_rounding: ``"exact"``, ``"floor"`` or ``"log"`` (see above).
-      progress_power: :math:`k > 0`, the power of the progress in the cosine
-        (k-decay; 1: plain SGDR).
+      progress_power: :math:`k > 0`, the power of the progress in the cycle
+        curve (k-decay; 1: plain SGDR).
       max_cycles: :math:`N \ge 1` cycles, then ``min_value`` for good
         (``None``: cycles forever).
+      shape: the curve inside each cycle, ``"cosine"``, ``"poly"`` or
+        ``"tanh"`` (:math:`f` above).
+      exponent: :math:`p > 0` of ``"poly"`` (1: linear); 1 for the other
+        shapes.
+      lower: tanh argument at the start of a ``"tanh"`` cycle (``lb`` in
+        timm), finite; the default for the other shapes.
+      upper: tanh argument at its end (``ub`` in timm), ``> lower``; the
+        default for the other shapes.
 
     Examples:
       >>> import lrcurves
       >>> s = lrcurves.cosine_restarts(1.0, first_cycle_steps=4)
       >>> [round(float(v), 4) for v in lrcurves.curve(s, 6)]
       [1.0, 0.8536, 0.5, 0.1464, 1.0, 0.8536]
+      >>> s = lrcurves.cosine_restarts(1.0, first_cycle_steps=2, cycle_mult=2.0, shape="poly", exponent=2.0)
+      >>> [round(float(v), 4) for v in lrcurves.curve(s, 7)]
+      [1.0, 0.25, 1.0, 0.5625, 0.25, 0.0625, 1.0]
+      >>> s = lrcurves.cosine_restarts(1.0, first_cycle_steps=10, shape="tanh", peak_decay=0.5)
+      >>> [round(float(s(t)), 4) for t in (0, 5, 9, 10, 15)]
+      [1.0, 0.982, 0.018, 0.5, 0.491]
     """
     name = "cosine_restarts"
     peak = as_value(name, "peak_value", peak_value)
@@ -362,6 +410,19 @@ def cosine_restarts(
     rounding = as_choice(name, "cycle_rounding", cycle_rounding, ROUNDINGS)
     k = as_value(name, "progress_power", progress_power, min=0.0, min_open=True, allow_array=False)
     limit = None if max_cycles is None else as_int(name, "max_cycles", max_cycles, min=1)
+    shp = as_choice(name, "shape", shape, CYCLE_SHAPES)
+    p_exp = as_value(name, "exponent", exponent, min=0.0, min_open=True, allow_array=False)
+    if shp != "poly" and p_exp != 1.0:
+        raise ValueError(f"{name}: exponent applies to shape='poly' only, got exponent={exponent!r} with shape={shp!r}")
+    lb = as_value(name, "lower", lower, min=None, allow_array=False)
+    ub = as_value(name, "upper", upper, min=None, allow_array=False)
+    if not lb < ub:
+        raise ValueError(f"{name}: lower must be < upper, got lower={lower!r} and upper={upper!r}")
+    if shp != "tanh" and (lb, ub) != (-7.0, 3.0):
+        raise ValueError(
+            f"{name}: lower and upper apply to shape='tanh' only, got lower={lower!r} and "
+            f"upper={upper!r} with shape={shp!r}"
+        )
     if _count_cycles(first, float(mult), w, rounding) > _MAX_CYCLES:
         raise ValueError(
             f"{name}: cycle_mult too close to 1 for {rounding!r} rounding (more than "
@@ -378,4 +439,8 @@ def cosine_restarts(
         cycle_rounding=rounding,
         progress_power=float(k),
         max_cycles=limit,
+        shape=shp,
+        exponent=float(p_exp),
+        lower=float(lb),
+        upper=float(ub),
     )

@@ -2,41 +2,23 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
 from lrcurves._schedule import Params, Schedule, register
+from lrcurves._shapes import tanh_blend
 from lrcurves._xp import Namespace, to_float
 from lrcurves.validate import Value, as_int, as_value
 
 __all__ = ["tanh_decay"]
 
 
-def _weights(x: float) -> tuple[float, float]:
-    """``((1 - tanh x) / 2, (1 + tanh x) / 2)`` in Python, for the clamped start."""
-    y = max(-_CLIP, min(_CLIP, 2.0 * x))
-    return 1.0 / (1.0 + math.exp(y)), 1.0 / (1.0 + math.exp(-y))
-
-
-# |2x| beyond this saturates tanh in float64; exp(80) is finite in float32
-_CLIP = 80.0
-
-
 def _tanh_lr(xp: Namespace, t: Any, p: Params) -> Any:
     u = xp.clip(to_float(xp, t) / float(p.decay_steps), 0.0, 1.0)
-    y = xp.clip(2.0 * (p.lower * (1.0 - u) + p.upper * u), -_CLIP, _CLIP)
-    # (1 -+ tanh x) / 2 written as logistic functions: no cancellation when
-    # tanh x is close to -+1, so the ends stay accurate in float32 too
-    w = 1.0 / (1.0 + xp.exp(y))
-    wc = 1.0 / (1.0 + xp.exp(-y))
-    # the start uses Python's exp so every backend (and the scalar path)
-    # gives bit-identical values at and before step 0
-    w0, wc0 = _weights(p.lower)
-    w = xp.where(u <= 0.0, w0, w)
-    wc = xp.where(u <= 0.0, wc0, wc)
-    return p.init_value * w + p.end_value * wc
+    # the one tanh shape (logistic weights, Python's exp at the start); 1 - u
+    # is exact enough here: the argument is absolute, the weights relative
+    return tanh_blend(xp, u, None, p.init_value, p.end_value, p.lower, p.upper)
 
 
 def _lohi(p: Params) -> tuple[Any, Any]:

@@ -76,8 +76,8 @@ def _rand_kwargs(rng: np.random.Generator, cls: str) -> dict[str, Any]:
             kw["power"] = float(rng.choice([0.5, 1.0, 2.0, rng.uniform(0.1, 4)]))
         if cls != "TanhLRScheduler" and rng.random() < 0.5:
             kw["k_decay"] = float(rng.uniform(0.2, 3))
-        if cls == "CosineLRScheduler" and rng.random() < 0.6:
-            kw["cycle_mul"] = float(rng.choice([2.0, 1.5, rng.uniform(1.0, 3.0)]))
+        if rng.random() < 0.6:
+            kw["cycle_mul"] = float(rng.choice([2.0, 1.5, 3.0, rng.uniform(1.0, 3.0)]))
             kw["cycle_limit"] = int(rng.integers(0, 12))
     elif cls == "StepLRScheduler":
         kw["decay_t"] = int(rng.integers(1, 60))
@@ -93,6 +93,13 @@ def _rand_kwargs(rng: np.random.Generator, cls: str) -> dict[str, Any]:
     return kw
 
 
+def _complex_start(kw: dict[str, Any]) -> None:
+    """timm with a non-integer k_decay takes a negative t_curr (its float cycle start
+    above the step) to a complex power: cosine raises, poly sets a complex LR
+    (see "Differences"); only growing cycles have such starts."""
+    assert kw.get("k_decay", 1.0) != 1.0 and kw.get("cycle_mul", 1.0) != 1.0, kw
+
+
 def _run(cls: Any, kw: dict[str, Any], lrs: list[float], scales: list[float | None], n: int) -> np.ndarray:
     opt = _opt(lrs, scales)
     s = cls(opt, **kw)
@@ -100,14 +107,14 @@ def _run(cls: Any, kw: dict[str, Any], lrs: list[float], scales: list[float | No
     for t in range(n):
         # timm's protocol: step_update after each update, step at each epoch end
         try:
-            s.step_update(t)
-            out.append([g["lr"] for g in opt.param_groups])
-            s.step(t)
-            out.append([g["lr"] for g in opt.param_groups])
+            for move in (s.step_update, s.step):
+                move(t)
+                row = [g["lr"] for g in opt.param_groups]
+                if any(isinstance(v, complex) for v in row):
+                    raise TypeError("complex LR")
+                out.append(row)
         except TypeError:
-            # timm's cosine with a non-integer k_decay takes a negative t_curr to a
-            # complex power (its float cycle start above the step): see "Differences"
-            assert kw.get("k_decay", 1.0) != 1.0 and kw.get("cycle_mul", 1.0) != 1.0
+            _complex_start(kw)
             break
     return np.array(out)
 
@@ -121,33 +128,44 @@ def _atol(lrs: list[float], scales: list[float | None]) -> float:
 @needs_timm
 @pytest.mark.parametrize("cls", tc.CLASS_NAMES)
 def test_random_sets_match_timm(cls: str) -> None:
+    """150 random sets per class (400 for tanh and poly: ~60% with growing cycles,
+    ``cycle_mul`` in (1, 3]), 1-3 groups, both ``t_in_epochs``, 800 steps/updates."""
     rng = np.random.default_rng(sum(map(ord, cls)))
-    for _ in range(150):
+    growing = 0
+    for _ in range(400 if cls in ("TanhLRScheduler", "PolyLRScheduler") else 150):
         kw = _rand_kwargs(rng, cls)
+        growing += kw.get("cycle_mul", 1.0) != 1.0
         lrs = [float(10 ** rng.uniform(-4, 0)) for _ in range(int(rng.integers(1, 4)))]
         scales = [None if rng.random() < 0.5 else float(rng.uniform(0.1, 2)) for _ in lrs]
         ref = _run(getattr(REF, cls), kw, lrs, scales, 400)
         got = _run(getattr(ours, cls), kw, lrs, scales, 400)[: len(ref)]
         np.testing.assert_allclose(got, ref, rtol=1e-12, atol=_atol(lrs, scales), err_msg=str(kw))
+    if cls in ("TanhLRScheduler", "PolyLRScheduler"):
+        assert growing > 200
 
 
 def _timm_curve(ref: Any, n: int) -> tuple[np.ndarray, int]:
-    """timm's ``_get_lr(t)`` for ``t < n`` (first group), up to a step where timm raises."""
+    """timm's ``_get_lr(t)`` for ``t < n`` (first group), up to a step where timm
+    raises or gives a complex LR (a negative ``t_curr`` to a non-integer power)."""
     out = []
     for t in range(n):
         try:
-            out.append(ref._get_lr(t)[0])
+            v = ref._get_lr(t)[0]
         except TypeError:
             break
+        if isinstance(v, complex):
+            break
+        out.append(v)
     return np.array(out, dtype=np.float64), len(out)
 
 
 @needs_timm
-@pytest.mark.parametrize("cls", ["CosineLRScheduler", "PolyLRScheduler"])
+@pytest.mark.parametrize("cls", ["CosineLRScheduler", "PolyLRScheduler", "TanhLRScheduler"])
 def test_cycle_mul_and_k_decay_thousands_of_steps(cls: str) -> None:
     """Pure schedules against timm's ``_get_lr`` over 5000 steps: growing cycles
-    (every cycle start where timm's float formula puts it) and k-decay."""
-    rng = np.random.default_rng(11 + len(cls))
+    (every cycle start where timm's float formula puts it) and k-decay; poly also
+    with ``cycle_mul == 1``."""
+    rng = np.random.default_rng(11 + len(cls) + (cls == "TanhLRScheduler"))
     raised = 0
     for _ in range(200):
         kw: dict[str, Any] = {
@@ -160,10 +178,14 @@ def test_cycle_mul_and_k_decay_thousands_of_steps(cls: str) -> None:
             "warmup_lr_init": float(rng.choice([0.0, 1e-6])),
             "warmup_prefix": bool(rng.random() < 0.5),
         }
-        if cls == "CosineLRScheduler":
+        if cls != "PolyLRScheduler" or rng.random() < 0.7:
             kw["cycle_mul"] = float(rng.choice([2.0, 3.0, 1.5, rng.uniform(1.0, 3.0)]))
-        else:
+        if cls == "PolyLRScheduler":
             kw["power"] = float(rng.choice([1.0, rng.uniform(0.2, 4)]))
+        if cls == "TanhLRScheduler":
+            del kw["k_decay"]
+            if rng.random() < 0.5:
+                kw["lb"], kw["ub"] = float(rng.uniform(-9, 0)), float(rng.uniform(0.5, 6))
         base = float(10 ** rng.uniform(-4, 0))
         ref, n = _timm_curve(getattr(REF, cls)(_opt([base]), **kw), 5000)
         raised += n < 5000
@@ -253,10 +275,25 @@ def test_errors_and_out_of_scope() -> None:
         tc.step_lr(1.0, decay_t=2, decay_rate=1.5)
     with pytest.raises(ValueError, match="metric"):
         tc.schedule("PlateauLRScheduler", base_lr=1.0)
-    with pytest.raises(ValueError, match="cycle_mul"):
-        tc.schedule("TanhLRScheduler", base_lr=1.0, t_initial=10, cycle_mul=1.5)
-    with pytest.raises(ValueError, match="cycle_mul"):
-        tc.schedule("PolyLRScheduler", base_lr=1.0, t_initial=10, cycle_mul=1.5)
+    # growing tanh and poly cycles are cosine_restarts(shape=...), timm's "log" starts
+    s = tc.schedule("TanhLRScheduler", base_lr=1.0, t_initial=10, cycle_mul=1.5, lb=-5.0, ub=2.0, cycle_limit=3)
+    assert (s.name, s.params["shape"], s.params["lower"], s.params["upper"]) == ("cosine_restarts", "tanh", -5.0, 2.0)
+    s = tc.schedule("PolyLRScheduler", base_lr=1.0, t_initial=10, cycle_mul=1.5, power=2.0, k_decay=0.5)
+    assert (s.params["shape"], s.params["exponent"], s.params["progress_power"]) == ("poly", 2.0, 0.5)
+    assert s.params["cycle_rounding"] == "log" and s.params["max_cycles"] == 1
+    for cls in ("TanhLRScheduler", "PolyLRScheduler"):
+        for bad_m in (0.5, -1.0, 1.0001):  # log of a negative number in timm; too many cycles
+            with pytest.raises(ValueError, match="cycle_mul"):
+                tc.schedule(cls, base_lr=1.0, t_initial=10, cycle_mul=bad_m)
+        # growing cycles take cosine_restarts' ranges (see "Differences")
+        with pytest.raises(ValueError, match="peak_decay"):
+            tc.schedule(cls, base_lr=1.0, t_initial=10, cycle_mul=2.0, cycle_limit=3, cycle_decay=1.5)
+        with pytest.raises(ValueError, match="min_value"):
+            tc.schedule(cls, base_lr=1.0, t_initial=10, cycle_mul=2.0, lr_min=2.0)
+    with pytest.raises(ValueError, match="lower"):
+        tc.schedule("TanhLRScheduler", base_lr=1.0, t_initial=10, cycle_mul=2.0, lb=3.0, ub=1.0)
+    with pytest.raises(ValueError, match="exponent"):
+        tc.schedule("PolyLRScheduler", base_lr=1.0, t_initial=10, cycle_mul=2.0, power=0.0)
     # Differences: k_decay <= 0, cycle_mul < 1 (timm: complex powers, math domain errors)
     for bad_k in (0.0, -1.0, math.inf):
         with pytest.raises(ValueError, match="k_decay"):
@@ -313,7 +350,7 @@ def test_create_scheduler_v2_matches_timm() -> None:
         }
         if kw["sched"] in ("cosine", "poly") and rng.random() < 0.5:
             kw["k_decay"] = float(rng.uniform(0.2, 3))
-        if kw["sched"] == "cosine" and rng.random() < 0.5:
+        if kw["sched"] in ("cosine", "tanh", "poly") and rng.random() < 0.5:
             kw["cycle_mul"] = float(rng.uniform(1.0, 3.0))
         if kw["sched"] in ("wsd", "rsqrt"):
             kw["decay_epochs"] = float(rng.choice([rng.uniform(0.05, 0.95), rng.integers(1, 10)]))
@@ -336,6 +373,9 @@ def test_create_scheduler_v2_matches_timm() -> None:
             for s in (a, b):
                 s.step_update(t)
                 s.step(t)
+            if any(isinstance(g["lr"], complex) for g in oa.param_groups):
+                _complex_start({"k_decay": kw.get("k_decay", 1.0), "cycle_mul": kw.get("cycle_mul", 1.0)})
+                break
             np.testing.assert_allclose([g["lr"] for g in ob.param_groups], [g["lr"] for g in oa.param_groups],
                                        rtol=1e-12, atol=0.2 * EPS, err_msg=str(kw))
     with pytest.raises(ValueError, match="metric"):
