@@ -1197,7 +1197,7 @@ def _paren(x: str) -> str:
 
 def _latex(s: str) -> str:
     """LaTeX math as readable plain text (Greek letters, a/b, x^k, cases)."""
-    if r"\begin{cases}" in s:  # one indented line per case
+    while r"\begin{cases}" in s:  # one indented line per case, for each cases block
         head, _, rest = s.partition(r"\begin{cases}")
         cases, _, tail = rest.partition(r"\end{cases}")
         s = head + "".join("\n\t" + c for c in cases.split("\\\\") if c.strip())
