@@ -269,8 +269,8 @@ def register_closed_form(scheduler: LRScheduler) -> None:
     _stack(scheduler.optimizer).add(scheduler)
 
 
-def _write(owner: Any, values: Sequence[float], st: _Stack | None = None) -> None:
-    """Set every group's LR (in place for tensors) and ``owner._last_lr``."""
+def _write(owner: Any, values: Sequence[float], st: _Stack | None = None) -> bool:
+    """Set every group's LR (in place for tensors) and ``owner._last_lr``; True if any LR is a tensor."""
     groups = owner.optimizer.param_groups
     if len(values) != len(groups):
         raise ValueError(
@@ -279,18 +279,21 @@ def _write(owner: Any, values: Sequence[float], st: _Stack | None = None) -> Non
         )
     if st is None:
         st = _stack(owner.optimizer)
-    last, warn = st.last, False
-    out = []
-    for i, (g, v) in enumerate(zip(groups, values, strict=True)):
+    last = st.last
+    out = list(values)
+    tensors = warn = False
+    i = 0  # (a counter is cheaper than enumerate/zip here; this runs every step)
+    for g in groups:
         lr = g["lr"]
         if isinstance(lr, _Tensor):
-            lr.fill_(v)
-            out.append(lr.clone())
+            lr.fill_(values[i])
+            out[i] = lr.clone()
+            tensors = True
         else:
             if last is not None and lr != last[i]:
                 warn = True
-            g["lr"] = v
-            out.append(v)
+            g["lr"] = values[i]
+        i += 1  # noqa: SIM113
     if warn and not st.warned:
         st.warned = True
         warnings.warn(
@@ -303,6 +306,7 @@ def _write(owner: Any, values: Sequence[float], st: _Stack | None = None) -> Non
         )
     st.last = list(values)
     owner._last_lr = out
+    return tensors
 
 
 def _write_momentum(optimizer: Optimizer, use_beta1: bool, values: Sequence[float]) -> None:
@@ -1154,6 +1158,19 @@ def _check_children(owner: str, optimizer: Any, schedulers: Sequence[Any]) -> No
             )
 
 
+# drop-ins whose step() is the plain counter advance and closed-form publish
+_PLAIN = frozenset(
+    c
+    for c in (StepLR, MultiStepLR, ConstantLR, LinearLR, ExponentialLR, PolynomialLR, CosineAnnealingLR,
+              LambdaLR, MultiplicativeLR)
+    if c.step is _DropIn.step
+    and c._advance is _DropIn._advance
+    and c._publish is _DropIn._publish
+    and c._t is _DropIn._t
+    and c._contrib is _DropIn._contrib
+)
+
+
 class ChainedScheduler(LRScheduler):
     """Step several schedulers of one optimizer at once; their curves multiply."""
 
@@ -1171,9 +1188,63 @@ class ChainedScheduler(LRScheduler):
         self._last_lr = _group_lrs(self._schedulers[-1].optimizer)
 
     def step(self) -> None:  # type: ignore[override]
-        for s in self._schedulers:
-            s.step()
-        self._last_lr = _group_lrs(self._schedulers[-1].optimizer)
+        kids = self._schedulers
+        if not self._step_fast(kids):
+            for s in kids:
+                s.step()
+            self._last_lr = _group_lrs(kids[-1].optimizer)
+
+    def _step_fast(self, kids: Sequence[Any]) -> bool:
+        """Step plain multiplier children at once, writing the optimizer once.
+
+        The same numbers as stepping them in turn: child ``i``'s ``_last_lr`` is
+        the base LR times the children up to ``i`` at their new step and the
+        rest at their old one (each child's step writes that LR in torch), and
+        the optimizer gets the product at the new step, in the stack's order.
+        Applies when the optimizer's stack is exactly these children, none sets
+        an absolute LR or momentum, and each is past its first ``step()``.
+        """
+        st = getattr(kids[0], "_st", None)
+        if st is None or len(st.members) != len(kids):
+            return False
+        olds = []
+        for r, k in zip(st.members, kids):  # noqa: B905 (lengths checked)
+            if (
+                r() is not k
+                or k._step_count <= 1
+                or type(k) not in _PLAIN
+                or k._absolute
+                or k._moms is not None
+                or k._detached
+            ):
+                return False
+            memo = k._memo  # its factor at the old step, as its last step computed it
+            olds.append(memo[1] if memo is not None and memo[0] == k.last_epoch else k._contrib())
+        prefix = []  # bases times the first i + 1 children at their new step
+        out = kids[0]._float_bases
+        for k in kids:
+            k._step_count += 1
+            k.last_epoch += 1
+            out = [a * b for a, b in zip(out, k._contrib())]  # noqa: B905
+            prefix.append(out)
+        mids = []
+        for i in range(len(kids) - 1):
+            mid = prefix[i]
+            for c in olds[i + 1:]:
+                mid = [a * b for a, b in zip(mid, c)]  # noqa: B905
+            mids.append(mid)
+        if _write(kids[-1], out, st):  # tensor LRs: torch's children hold tensor clones
+            groups = self.optimizer.param_groups
+            mids = [
+                [torch.full_like(g["lr"], v) if isinstance(g["lr"], _Tensor) else v for g, v in zip(groups, m)]  # noqa: B905
+                for m in mids
+            ]
+            self._last_lr = _group_lrs(self.optimizer)
+        else:
+            self._last_lr = list(out)
+        for k, m in zip(kids, mids):  # noqa: B905
+            k._last_lr = m
+        return True
 
     def state_dict(self) -> dict[str, Any]:
         sd = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}

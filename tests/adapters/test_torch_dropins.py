@@ -310,6 +310,54 @@ def test_parity_random(name: str) -> None:
     _STATS[name] = [SETS, n_steps, n_values]
 
 
+@pytest.mark.parametrize("tensor", [False, True])
+def test_chained_children_last_lr(tensor: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ChainedScheduler's one-write step leaves every child's get_last_lr() as torch's.
+
+    torch steps the children in turn, so child ``i`` holds the LR after its own
+    step (the later children still at their old step).  The drop-in writes the
+    optimizer once; its numbers must equal stepping the children one by one
+    (the general path, bit for bit) and torch's (rtol 1e-12), floats or tensors.
+    """
+    rng = random.Random(f"chained-last-lr-{tensor}")
+    taken = 0
+    real = D.ChainedScheduler._step_fast
+
+    def counting(self: Any, kids: Any) -> bool:
+        nonlocal taken
+        ok = real(self, kids)
+        taken += ok
+        return ok
+
+    monkeypatch.setattr(D.ChainedScheduler, "_step_fast", counting)
+    for _ in range(SETS):
+        lrs = lr_list(rng, rng.randint(1, 3))
+        kids = [rng.choice(_CHILDREN[:6])(rng, lrs) for _ in range(rng.randint(1, 4))]
+
+        def build(M: Any, o: Any, kids: Any = kids) -> Any:
+            return M.ChainedScheduler([b(M, o) for b, _, _ in kids])
+
+        pair = Pair(build, lrs, tensor=tensor)
+        slow_opt = make_opt(lrs, tensor=tensor)
+        slow = build(D, slow_opt)
+        slow_opt.step()
+        for _ in range(rng.randint(1, 80)):
+            pair.step()
+            with monkeypatch.context() as m:
+                m.setattr(D.ChainedScheduler, "_step_fast", lambda self, kids: False)
+                slow.step()
+            assert lrs_of(pair.o_d) == lrs_of(slow_opt)
+            for a, b, c in zip(pair.d._schedulers, pair.t._schedulers, slow._schedulers, strict=True):
+                ours, ref, gen = a.get_last_lr(), b.get_last_lr(), c.get_last_lr()
+                assert [type(v) for v in ours] == [type(v) for v in ref]
+                assert [float(v) for v in ours] == [float(v) for v in gen]
+                assert [float(v) for v in ours] == pytest.approx([float(v) for v in ref], rel=RTOL, abs=0)
+            assert [float(v) for v in pair.d.get_last_lr()] == pytest.approx(
+                [float(v) for v in pair.t.get_last_lr()], rel=RTOL, abs=0
+            )
+    assert taken > SETS  # the one-write path ran
+
+
 def test_tensor_lrs_filled_in_place() -> None:
     lrs = [0.1, 0.3]
     opt = make_opt(lrs, tensor=True)
