@@ -14,7 +14,6 @@ shape           :math:`w(u)`                           used by
                                                        WSD, one-cycle, SGDR
 ``poly``        :math:`1 - (1 - u)^k`                  polynomial decay,
                                                        restarts
-``power``       :math:`u^k`                            rising power curves
 ``1-sqrt``      :math:`\\sqrt u`                        WSD cooldown
 ``1-square``    :math:`u^2`                            WSD cooldown
 ``rex``         :math:`1 - (1 - u)/(1 - u/2)`          REX
@@ -62,7 +61,7 @@ from lrcurves._xp import (
 
 __all__ = ["SHAPES", "blend", "geometric", "interp", "tanh_blend", "triangle"]
 
-SHAPES = ("linear", "cosine", "poly", "power", "1-sqrt", "1-square", "rex", "log", "exponential")
+SHAPES = ("linear", "cosine", "poly", "1-sqrt", "1-square", "rex", "log", "exponential")
 
 
 def _weights_ref(xp: Namespace, u: Any, shape: str, k: float, length: float, done: bool) -> Any:
@@ -70,16 +69,14 @@ def _weights_ref(xp: Namespace, u: Any, shape: str, k: float, length: float, don
     if shape == "linear":
         return u if done else 1.0 - u
     if shape == "cosine":
-        if done:
+        if done and k == 1.0:
             return (1.0 - xp.cos(math.pi * u)) / 2.0
         c = 0.5 * (1.0 + xp.cos(math.pi * u))
-        return c if k == 1.0 else xp.pow(c, k)
+        wc = c if k == 1.0 else xp.pow(c, k)
+        return 1.0 - wc if done else wc
     if shape == "poly":
         wc = xp.pow(1.0 - u, k)
         return 1.0 - wc if done else wc
-    if shape == "power":
-        w = xp.pow(u, k)
-        return w if done else 1.0 - w
     if shape == "1-sqrt":
         return xp.sqrt(u) if done else 1.0 - xp.sqrt(u)
     if shape == "1-square":
@@ -117,8 +114,6 @@ def _weights_precise(xp: Namespace, u: Any, uc: Any, shape: str, k: float, lengt
         return _one_minus_pow(xp, s * s, sc * sc, k), xp.pow(sc * sc, k)
     if shape == "poly":
         return _one_minus_pow(xp, u, uc, k), xp.pow(uc, k)
-    if shape == "power":
-        return xp.pow(u, k), _one_minus_pow(xp, uc, u, k)
     if shape == "1-sqrt":
         r = xp.sqrt(u)
         return r, uc / (1.0 + r)
@@ -179,7 +174,7 @@ def interp(
       length: steps from ``a`` to ``b``, ``>= 1`` (``>= 2`` for ``"log"``).
       shape: one of :data:`SHAPES`.
       begin: first step of the segment.
-      exponent: :math:`k` of ``"cosine"``, ``"poly"`` and ``"power"``.
+      exponent: :math:`k` of ``"cosine"`` and ``"poly"``.
       order: float64 operation order, ``"ramp"`` (``a + (b - a) w``, the
         warmups' and torch's linear anneal) or ``"decay"``
         (``b + (a - b) w̄``, the decays').
@@ -316,16 +311,14 @@ def _rising(a: Any, b: Any) -> bool | None:
 
 
 def _precise_one(xp: Namespace, u: Any, uc: Any, shape: str, k: float, *, done: bool) -> Any:
-    """One accurate weight of a ``cosine``/``poly``/``power`` shape: ``w`` (done) or ``w̄``."""
+    """One accurate weight of a ``cosine`` or ``poly`` shape: ``w`` (done) or ``w̄``."""
     if shape == "cosine":
         if done:
             s = xp.sin((0.5 * math.pi) * u)
             return s * s if k == 1.0 else _one_minus_pow(xp, s * s, 1.0 - s * s, k)
         sc = xp.sin((0.5 * math.pi) * uc)
         return sc * sc if k == 1.0 else xp.pow(sc * sc, k)
-    if shape == "poly":
-        return _one_minus_pow(xp, u, uc, k) if done else xp.pow(uc, k)
-    return xp.pow(u, k) if done else _one_minus_pow(xp, uc, u, k)  # power
+    return _one_minus_pow(xp, u, uc, k) if done else xp.pow(uc, k)  # poly
 
 
 def geometric(xp: Namespace, base: float, e: Any) -> Any:

@@ -12,7 +12,7 @@ The subset a kernel may use (and that :data:`SCALAR` implements):
 
 ``where, minimum, maximum, clip, floor, ceil, abs, sign, sqrt, exp, expm1,
 log, log1p, cos, sin, tanh, pow, asarray, take, searchsorted, zeros_like,
-logical_and, logical_or``, plus Python operators (``+ - * / ** < <= > >=``),
+logical_and``, plus Python operators (``+ - * / ** < <= > >=``),
 and the helpers below:
 
 * :func:`to_float` casts a step to the floating dtype;
@@ -55,7 +55,6 @@ __all__ = [
     "SCALAR",
     "Namespace",
     "Table",
-    "at_most",
     "count_reached",
     "before",
     "divmod_steps",
@@ -148,10 +147,6 @@ class _ScalarNamespace:
     @staticmethod
     def logical_and(a: Any, b: Any) -> bool:
         return bool(a) and bool(b)
-
-    @staticmethod
-    def logical_or(a: Any, b: Any) -> bool:
-        return bool(a) or bool(b)
 
     abs = staticmethod(abs)
     sqrt = staticmethod(math.sqrt)
@@ -407,13 +402,6 @@ def before(xp: Namespace, t: Any, b: int) -> Any:
     if b > _int_max(xp, t):
         return t == t  # all True, in t's shape (integers are never NaN)
     return t < b
-
-
-def at_most(xp: Namespace, t: Any, e: float) -> Any:
-    """``t <= e`` for a Python-float bound (torch's fractional phase ends), exact for integer steps."""
-    if _is_int(xp, t):
-        return before(xp, t, math.floor(e) + 1)
-    return t <= e
 
 
 def minus(xp: Namespace, t: Any, b: int) -> Any:

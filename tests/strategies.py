@@ -50,6 +50,8 @@ def _polynomial(draw: Any) -> Schedule:
         transition_steps=draw(step_counts),
         power=draw(st.floats(min_value=0.05, max_value=8.0)),
         transition_begin=draw(begins),
+        # k-decay (timm's poly k_decay): 1, ordinary, and large enough that T^k overflows
+        progress_power=draw(st.one_of(st.just(1.0), st.floats(0.25, 4.0), st.floats(50.0, 200.0))),
     )
 
 

@@ -1,15 +1,21 @@
 """Tests that kill surviving mutants of the schedule and combinator core.
 
-Written from a ``mutmut`` run over ``lrcurves/_shapes.py``,
+Written from ``mutmut`` runs over ``lrcurves/_shapes.py``, ``lrcurves/_xp.py``,
 ``lrcurves/combinators.py`` and ``lrcurves/schedules/*.py`` (config in
 ``[tool.mutmut]`` of pyproject.toml), and from bugs planted by hand: each
 test pins a behaviour that a surviving mutant (or planted bug) changed and
 that no other test of the fast subset checked.
+
+The latest run measures a uniform sample: ``mutmut run "lrcurves.zzz*"``
+generates the mutants (it fails on the filter after generating), the names
+``def x...__mutmut_N`` in ``mutants/lrcurves/**.py`` are shuffled with
+``random.Random(20261202)``, and ``mutmut run`` gets the first 400 names.
 """
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -572,3 +578,262 @@ def test_zero_step_kind() -> None:
     assert _xp.zero_step(_xp.SCALAR, 7) == 0
     z = _xp.zero_step(_xp.numpy_namespace(), np.array([3, 4], dtype=np.int32))
     assert z.shape == () and z.dtype == np.int32 and z == 0
+
+
+# ---------------------------------------------------------------------------
+# a uniform random sample of 400 of the 4,405 mutants (seed 20261202), stop 16
+
+
+def _torch32() -> Any:
+    return pytest.importorskip("torch")
+
+
+@pytest.mark.parametrize(
+    ("shape", "k", "length"),
+    [
+        ("linear", 1.0, 1.0),
+        ("cosine", 1.0, 1.0),
+        ("cosine", 2.0, 1.0),
+        ("cosine", 0.7, 1.0),
+        ("poly", 0.5, 1.0),
+        ("poly", 2.5, 1.0),
+        ("1-sqrt", 1.0, 1.0),
+        ("1-square", 1.0, 1.0),
+        ("rex", 1.0, 1.0),
+        ("log", 1.0, 997.0),
+        ("log", 1.0, 50.0),
+    ],
+)
+def test_float32_weights_each_accurate_relative_to_itself(shape: str, k: float, length: float) -> None:
+    """``_weights_precise`` (and ``_precise_one``): ``w`` and ``w̄`` in float32, each to a few ulp of itself.
+
+    The float32 kernels take the done and the remaining fraction of a
+    segment separately (both exact from integer steps) so that the small
+    weight next to either end keeps its digits; compared here with the
+    float64 reference weights of the same shape at every step of a segment.
+    """
+    torch = _torch32()
+    from lrcurves._shapes import _precise_one, _weights_precise, _weights_ref
+
+    n = int(length) if shape == "log" else 997  # the log shape's u is t / L
+    t = np.arange(n + 1)
+    xp32 = _xp.resolve(torch.zeros(1))[0]
+    u32 = torch.asarray(t, dtype=torch.float32) / float(n)
+    uc32 = (float(n) - torch.asarray(t, dtype=torch.float32)) / float(n)
+    u64 = t / n
+    # float64 closed forms (their own error, about 1e-16 / value, is far below float32's)
+    c = 0.5 * (1.0 + np.cos(np.pi * u64))
+    wc_ref, w_ref = {
+        "linear": lambda: (1.0 - u64, u64),
+        "cosine": lambda: (c**k, 1.0 - c**k),
+        "poly": lambda: ((1.0 - u64) ** k, 1.0 - (1.0 - u64) ** k),
+        "1-sqrt": lambda: (1.0 - np.sqrt(u64), np.sqrt(u64)),
+        "1-square": lambda: (1.0 - u64 * u64, u64 * u64),
+        "rex": lambda: ((1.0 - u64) / (1.0 - 0.5 * u64), 1.0 - (1.0 - u64) / (1.0 - 0.5 * u64)),
+        "log": lambda: (
+            np.maximum(-np.log((1.0 + u64 * length) / length) / math.log(length), 0.0),
+            np.minimum(np.log1p(u64 * length) / math.log(length), 1.0),
+        ),
+    }[shape]()
+    # the reference-order weights (float64 kernels) agree with them
+    for done, ref in ((True, w_ref), (False, wc_ref)):
+        got64 = _weights_ref(_xp.numpy_namespace(), u64, shape, k, length, done)
+        np.testing.assert_allclose(got64, ref, rtol=1e-9, atol=1e-15)
+    w, wc = _weights_precise(xp32, u32, uc32, shape, k, length)
+    pairs = [("w", w, w_ref), ("w̄", wc, wc_ref)]
+    if shape in ("cosine", "poly"):
+        pairs += [
+            ("w (one)", _precise_one(xp32, u32, uc32, shape, k, done=True), w_ref),
+            ("w̄ (one)", _precise_one(xp32, u32, uc32, shape, k, done=False), wc_ref),
+        ]
+    for what, got, ref in pairs:
+        got = got.double().numpy()
+        ok = np.abs(ref) > 1e-30
+        rel = np.abs(got[ok] - ref[ok]) / np.abs(ref[ok])
+        assert rel.max() <= 2e-6, (shape, k, what, int(t[ok][rel.argmax()]), got[ok][rel.argmax()], ref[ok][rel.argmax()])
+
+
+def test_float32_log_warmup_and_rex_curves() -> None:
+    """The log warmup and REX in float32 (torch) against float64, relative to each value."""
+    _torch32()
+    from backend_eval import assert_rel32, torch32_values
+
+    t = np.arange(0, 1200)
+    for s in (
+        lr.warmup(lr.constant(0.1), 1000, shape="log", init_value=1e-3),
+        lr.rex(0.1, decay_steps=1000, end_value=1e-3),
+        lr.warmup_stable_decay(0.1, warmup_steps=10, stable_steps=10, decay_steps=900, decay_shape="1-sqrt", end_value=1e-3),
+        lr.warmup_stable_decay(0.1, warmup_steps=10, stable_steps=10, decay_steps=900, decay_shape="1-square", end_value=1e-3),
+    ):
+        assert_rel32(torch32_values(s, t), s(t), repr(s))
+
+
+def test_cosine_cycles_with_exponent() -> None:
+    """``num_cycles != 1/2`` with ``exponent``: ``η_e + (η_0 - η_e) ((1 + cos 2πcu) / 2)^k``."""
+    s = lr.cosine_decay(0.1, 100, end_value=0.01, num_cycles=1.5, exponent=2.0)
+    t = np.arange(0, 120)
+    u = np.clip(t / 100, 0.0, 1.0)
+    want = 0.01 + 0.09 * (0.5 * (1.0 + np.cos(2.0 * np.pi * 1.5 * u))) ** 2.0
+    np.testing.assert_allclose(s(t), want, rtol=1e-13, atol=0)
+
+
+def test_restarts_k_decay_long_cycles_and_limit() -> None:
+    """k-decay over cycles so long that ``(L - W)^k`` overflows, with a warmup; max_cycles ends at the floor."""
+    k, first, w = 100.0, 5000, 100
+    s = lr.cosine_restarts(1.0, first_cycle_steps=first, min_value=0.01, warmup_steps=w, progress_power=k)
+    t = np.arange(0, 2 * first, 7)
+    s_in = t % first
+    u = np.clip((s_in - w) / (first - w), 0.0, 1.0) ** k
+    want = np.where(s_in < w, 0.01 + 0.99 * s_in / w, 0.01 + 0.99 * (1.0 + np.cos(np.pi * u)) / 2.0)
+    np.testing.assert_allclose(s(t), want, rtol=1e-12, atol=0)
+    # max_cycles: the floor from cycle N on, for good
+    c = lr.cosine_restarts(1.0, first_cycle_steps=10, min_value=0.05, max_cycles=2)
+    assert c.value(19) > 0.05 and c(np.array([20, 25, 10**9])).tolist() == [0.05] * 3
+    assert [c.value(x) for x in (20, 25, 10**9)] == [0.05] * 3
+
+
+def test_restarts_k_decay_float32() -> None:
+    """float32 k-decay cycles (``u^k`` and ``1 - u^k`` each accurate) against float64."""
+    _torch32()
+    from backend_eval import assert_rel32, torch32_values
+
+    t = np.arange(0, 3000)
+    for s in (
+        lr.cosine_restarts(0.1, first_cycle_steps=1000, min_value=1e-4, progress_power=2.0),
+        lr.cosine_restarts(0.1, first_cycle_steps=700, cycle_mult=2.0, min_value=1e-4, progress_power=0.5, warmup_steps=50),
+    ):
+        assert_rel32(torch32_values(s, t), s(t), repr(s))
+
+
+def test_restart_steps_after_the_table_ends() -> None:
+    """``"floor"`` rounding can settle on one length; the listing goes on with it, as the kernel does."""
+    from lrcurves.schedules.restarts import restart_steps
+
+    s = lr.cosine_restarts(1.0, first_cycle_steps=5, cycle_mult=1.05, cycle_rounding="floor")
+    got = restart_steps(s, 40)
+    assert got == (5, 10, 15, 20, 25, 30, 35)
+    v = s(np.arange(41))
+    assert [x for x in range(1, 40) if v[x] > v[x - 1]] == list(got)
+
+
+def test_cyclic_single_down_stair_momentum_float32() -> None:
+    """One stair down (``stairs_down=1``): the float32 momentum complement uses the stair form."""
+    _torch32()
+    from backend_eval import assert_rel32, torch32_values
+
+    s = lr.cyclic(0.01, 0.1, step_size_up=10, step_size_down=30, stairs_up=5, stairs_down=1, base_momentum=0.8, max_momentum=0.9)
+    t = np.arange(0, 200)
+    m64 = s.momentum(t)
+    import torch
+
+    m32 = s.momentum(torch.asarray(t, dtype=torch.int32)).double().numpy()
+    assert_rel32(m32, m64, "cyclic momentum, stairs_down=1")
+    assert_rel32(torch32_values(s, t), s(t), "cyclic lr, stairs_down=1")
+    # the one down stair holds the peak's complement for the whole down phase
+    assert len(set(m64[11:40].tolist())) == 1 and m64[10] != m64[11]
+
+
+def test_remap_bounds_of_unbounded_child_onto_a_point() -> None:
+    r = lr.linear_range_test(1e-3, step_size=10)  # bounds (1e-3, inf)
+    assert lr.remap(r, in_min=0.0, in_max=1.0, out_min=0.2, out_max=0.2).bounds() == (0.2, 0.2)
+    lo, hi = lr.remap(r, in_min=0.0, in_max=1.0, out_min=0.1, out_max=0.2).bounds()
+    assert lo == pytest.approx(0.1001) and hi == math.inf
+
+
+def test_overflow_error_names_the_children_bound() -> None:
+    with pytest.raises(ValueError, match=r"overflow float64 .*children bounded by 1e\+300"):
+        lr.product([lr.constant(1e300), lr.constant(1e300)])
+
+
+def test_count_reached_without_marks_is_integer_zeros() -> None:
+    xp = _xp.numpy_namespace()
+    for t in (np.arange(4), np.arange(4.0)):
+        c = _xp.count_reached(xp, t, ())
+        assert c.dtype.kind == "i" and c.tolist() == [0, 0, 0, 0]
+
+
+def test_staircase_range_test_claims_its_stairs_flat() -> None:
+    s = lr.linear_range_test(1e-3, step_size=5000, staircase=True)
+    assert s.flat_ranges(0, 12000) == [(0, 5000), (5000, 10000), (10000, 12000)]
+    assert lr.linear_range_test(1e-3, step_size=5000).flat_ranges(0, 12000) == []
+
+
+def test_live_exponential_segment_parameters() -> None:
+    """An exponential segment whose end points are live torch tensors (``log(b / a)`` on the tensors)."""
+    torch = _torch32()
+    peak = torch.tensor(0.1, dtype=torch.float64, requires_grad=True)
+    s = lr.warmup_stable_decay(peak, warmup_steps=10, stable_steps=5, decay_steps=100, decay_shape="exponential", end_value=1e-3)
+    ref = lr.warmup_stable_decay(0.1, warmup_steps=10, stable_steps=5, decay_steps=100, decay_shape="exponential", end_value=1e-3)
+    t = np.arange(0, 130)
+    got = s(torch.asarray(t, dtype=torch.float64))
+    assert got.dtype == torch.float64
+    np.testing.assert_allclose(got.detach().numpy(), ref(t), rtol=1e-13, atol=0)
+    got[50].backward()
+    assert peak.grad is not None and math.isfinite(float(peak.grad)) and float(peak.grad) > 0
+    # float32 steps: log(b / a) taken on the live tensor, in the step's dtype
+    got32 = s(torch.asarray(t, dtype=torch.int32))
+    assert got32.dtype == torch.float32
+    from backend_eval import assert_rel32
+
+    assert_rel32(got32.detach().double().numpy(), ref(t), "live exponential segment, float32")
+
+
+def test_polynomial_k_decay_values() -> None:
+    """``progress_power`` k: ``η_e + (η_0 - η_e) (1 - ((t - B) / T)^k)^p``, float64 and float32, past the end too."""
+    _torch32()
+    from backend_eval import assert_rel32, torch32_values
+
+    for init, end, n, b, p, k in (
+        (0.1, 1e-3, 1000, 0, 2.0, 2.0),
+        (0.1, 0.0, 997, 30, 0.5, 0.5),
+        (1e-3, 0.1, 500, 7, 1.5, 3.0),
+        (0.1, 1e-4, 1000, 0, 1.0, 150.0),  # T^k overflows: (t / T)^k
+    ):
+        s = lr.polynomial(init, end, transition_steps=n, transition_begin=b, power=p, progress_power=k)
+        t = np.arange(0, b + n + 40)
+        u = np.clip((t - b) / n, 0.0, 1.0) ** k
+        want = end + (init - end) * (1.0 - u) ** p
+        np.testing.assert_allclose(s(t), want, rtol=1e-12, atol=1e-300)
+        assert s.value(0) == init and s.value(b + n) == end and s.value(10**12) == end
+        assert_rel32(torch32_values(s, t), want, repr(s))
+
+
+def test_polynomial_errors_name_the_parameter() -> None:
+    for kw, name in (
+        ({"init_value": -1.0}, "init_value"),
+        ({"transition_steps": 0}, "transition_steps"),
+        ({"transition_begin": -1}, "transition_begin"),
+    ):
+        args = {"init_value": 0.1, "end_value": 0.0, "transition_steps": 10, **kw}
+        with pytest.raises(ValueError, match=rf"^polynomial: {name}\b"):
+            lr.polynomial(**args)
+
+
+def test_restarts_log_rounding_cycle_starts() -> None:
+    """``"log"``: a cycle starts where ``floor(log_m(1 + t (m - 1) / L_0))`` (float64) steps up."""
+    from lrcurves.schedules.restarts import restart_steps
+
+    for first, m in ((10, 1.5), (7, 2.0), (3, 1.1)):
+        s = lr.cosine_restarts(1.0, first_cycle_steps=first, cycle_mult=m, cycle_rounding="log")
+        idx = [math.floor(math.log(1.0 + t / first * (m - 1.0), m)) for t in range(400)]
+        want = tuple(t for t in range(1, 400) if idx[t] > idx[t - 1])
+        assert restart_steps(s, 400) == want
+        v = s(np.arange(400))
+        assert tuple(t for t in range(1, 400) if v[t] > v[t - 1]) == want
+
+
+def test_restarts_tanh_warmup_hands_over_below_the_peak() -> None:
+    """With warmup, step W starts the tanh cycle: a hair below the peak, as tanh_decay at its start."""
+    s = lr.cosine_restarts(1.0, first_cycle_steps=20, warmup_steps=5, shape="tanh")
+    start = lr.tanh_decay(1.0, decay_steps=15).value(0)
+    assert s.value(5) == start < 1.0
+    assert s(np.array([5]))[0] == start
+    assert s.value(4) == pytest.approx(0.8)
+
+
+def test_cyclic_triangular_ignores_gamma() -> None:
+    """gamma scales only ``exp_range`` (torch's CyclicLR)."""
+    t = np.arange(0, 100)
+    a = lr.cyclic(0.01, 0.1, step_size_up=10, mode="triangular", gamma=0.9)
+    b = lr.cyclic(0.01, 0.1, step_size_up=10, mode="triangular")
+    assert a(t).tolist() == b(t).tolist() and a.value(55) == b.value(55)

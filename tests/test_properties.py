@@ -59,7 +59,12 @@ def test_numeric_properties(name: str, data: st.DataObject) -> None:
     # negative local steps inside combinators) stay finite
     xp = lrcurves._xp.numpy_namespace()
     neg = -np.asarray([1, 2, 7, 1000, 10**6, HUGE], dtype=np.int64)
-    np.testing.assert_array_equal(s(neg), np.full(neg.shape, float(s(0))))
+    # (bit for bit within a path; the array and scalar paths agree to _tol, see
+    # below: libm's pow and NumPy's differ by an ulp, which an ill-conditioned
+    # float order -- optax's rising polynomial -- amplifies)
+    np.testing.assert_array_equal(s(neg), s(np.zeros_like(neg)))
+    assert [s.value(int(x)) for x in neg] == [s.value(0)] * len(neg)
+    assert abs(float(s(neg)[0]) - s.value(0)) <= _tol(s.value(0))
     assert np.all(np.isfinite(s.evaluate(xp, neg)))
     assert np.all(np.isfinite(s.evaluate(xp, neg.astype(np.float64))))
 
@@ -81,7 +86,8 @@ def test_numeric_properties(name: str, data: st.DataObject) -> None:
         assert m.shape == t.shape
         _check_values(s, m, "momentum")
         assert np.all(np.isfinite(s.evaluate_momentum(xp, neg)))
-        np.testing.assert_array_equal(s.momentum(neg), np.full(neg.shape, s.momentum_value(0)))
+        np.testing.assert_array_equal(s.momentum(neg), s.momentum(np.zeros_like(neg)))
+        assert [s.momentum_value(int(x)) for x in neg] == [s.momentum_value(0)] * len(neg)
         for x in pick:
             a, c = float(m[t == x][0]), s.momentum_value(int(x))
             assert abs(a - c) <= _tol(a), (s, int(x), a, c)

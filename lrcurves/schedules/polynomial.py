@@ -32,6 +32,9 @@ def _poly_lr(xp: Namespace, t: Any, p: Params) -> Any:
         # (t - B)^k / T^k: the k-decay order of timm's poly scheduler (where T^k is finite;
         # beyond that timm's own value is nan and (t/T)^k is the curve)
         u = xp.clip(xp.pow(xp.clip(done, 0.0, float(n)), k) / math.pow(n, k), 0.0, 1.0)
+        # exactly 1 from the end on: NumPy's pow(T, k) / Python's pow(T, k) can be
+        # 1 - ulp, and (1 - u)^p with p < 1 makes that 1e-8 (found by the strategies)
+        u = xp.where(done >= float(n), 1.0, u)
         uc = None
     elif reference_order(xp, tf):
         u, uc = xp.pow(xp.clip(done / float(n), 0.0, 1.0), k), None

@@ -272,7 +272,7 @@ def restart_steps(schedule: Schedule, stop: int) -> tuple[int, ...]:
         # the last table entry repeats forever with its length
         last, length = starts[-1], lengths[-1]
         k = 1
-        while marks and len(marks) < _MAX_CYCLES and math.ceil(last + k * length) < stop:
+        while len(marks) < _MAX_CYCLES and math.ceil(last + k * length) < stop:
             marks.append(math.ceil(last + k * length))
             k += 1
     return tuple(m for m in marks if m < stop)
