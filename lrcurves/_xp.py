@@ -10,7 +10,7 @@ any formula.
 
 The subset a kernel may use (and that :data:`SCALAR` implements):
 
-``where, minimum, maximum, clip, floor, ceil, abs, sign, sqrt, exp, expm1,
+``where, minimum, maximum, clip, floor, ceil, abs, sqrt, exp, expm1,
 log, log1p, cos, sin, tanh, pow, asarray, take, searchsorted, zeros_like,
 logical_and``, plus Python operators (``+ - * / ** < <= > >=``),
 and the helpers below:
@@ -139,10 +139,6 @@ class _ScalarNamespace:
     @staticmethod
     def zeros_like(x: Any) -> Any:
         return 0.0 if isinstance(x, float) else 0
-
-    @staticmethod
-    def sign(x: Any) -> float:
-        return float((x > 0) - (x < 0))
 
     @staticmethod
     def logical_and(a: Any, b: Any) -> bool:

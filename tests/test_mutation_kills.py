@@ -837,3 +837,36 @@ def test_cyclic_triangular_ignores_gamma() -> None:
     a = lr.cyclic(0.01, 0.1, step_size_up=10, mode="triangular", gamma=0.9)
     b = lr.cyclic(0.01, 0.1, step_size_up=10, mode="triangular")
     assert a(t).tolist() == b(t).tolist() and a.value(55) == b.value(55)
+
+
+def test_float32_cosine_cycles_and_restart_shapes() -> None:
+    """float32 (torch) against float64: cosine with num_cycles, tanh cycles, and a "floor" table that settles."""
+    _torch32()
+    from backend_eval import assert_rel32, torch32_values
+
+    t = np.arange(0, 1500)
+    # KNOWN LIMIT (open in #7): num_cycles != 1/2 takes cos(2 pi c u) of a float32 u, so
+    # next to each cycle's minimum the value is only about 1e-4 accurate relative to itself
+    # (2e-6 is met by every other family); this bound pins the current accuracy
+    c = lr.cosine_decay(0.1, 1000, end_value=1e-3, num_cycles=1.5)
+    assert_rel32(torch32_values(c, t), c(t), repr(c), rel=1e-4)
+    for s in (
+        lr.cosine_restarts(0.1, first_cycle_steps=300, cycle_mult=1.5, min_value=1e-3, shape="tanh"),
+        lr.cosine_restarts(0.1, first_cycle_steps=300, min_value=1e-3, shape="tanh", warmup_steps=20),
+        # L_(i+1) = floor(L_i * 1.05) stays 5: the one table entry repeats from step 0 on
+        lr.cosine_restarts(0.1, first_cycle_steps=5, cycle_mult=1.05, min_value=1e-3, cycle_rounding="floor"),
+        lr.cosine_restarts(0.1, first_cycle_steps=40, cycle_mult=1.02, min_value=1e-3, cycle_rounding="floor", warmup_steps=3),
+    ):
+        assert_rel32(torch32_values(s, t), s(t), repr(s))
+
+
+def test_polynomial_growth_held_sweep() -> None:
+    """Array parameters: from transition_steps on, each column holds its own end value."""
+    g = lr.polynomial_growth(np.array([0.1, 0.2]), np.array([0.3, 0.5]), power=2.0, transition_steps=10)
+    out = g(np.array([5, 10, 20, 10**9]))
+    np.testing.assert_allclose(out, [[5.1, 7.7], [20.1, 30.2], [20.1, 30.2], [20.1, 30.2]], rtol=1e-14)
+
+
+def test_staircase_exponential_claims_the_hold_before_it_begins() -> None:
+    s = lr.exponential_decay(1.0, transition_steps=10, decay_rate=0.5, transition_begin=5000, staircase=True)
+    assert s.flat_ranges(0, 4000) == [(0, 4000)]
