@@ -803,6 +803,7 @@ def test_polynomial_errors_name_the_parameter() -> None:
         ({"init_value": -1.0}, "init_value"),
         ({"transition_steps": 0}, "transition_steps"),
         ({"transition_begin": -1}, "transition_begin"),
+        ({"end_value": -1.0}, "end_value"),
     ):
         args = {"init_value": 0.1, "end_value": 0.0, "transition_steps": 10, **kw}
         with pytest.raises(ValueError, match=rf"^polynomial: {name}\b"):
@@ -870,3 +871,14 @@ def test_polynomial_growth_held_sweep() -> None:
 def test_staircase_exponential_claims_the_hold_before_it_begins() -> None:
     s = lr.exponential_decay(1.0, transition_steps=10, decay_rate=0.5, transition_begin=5000, staircase=True)
     assert s.flat_ranges(0, 4000) == [(0, 4000)]
+
+
+def test_torch_uint64_steps_past_int64_saturate() -> None:
+    """torch uint64 steps (float32 default): the signed integer of that width, saturating past its maximum."""
+    torch = _torch32()
+    s = lr.linear(1.0, 0.0, transition_steps=10)
+    big = torch.asarray(np.array([2**63 + 5, 2**64 - 1, 3, 0], dtype=np.uint64))
+    assert big.dtype == torch.uint64
+    out = s(big)
+    assert out.dtype == torch.float32
+    np.testing.assert_allclose(out.double().numpy(), [0.0, 0.0, 0.7, 1.0], rtol=1e-7)
