@@ -516,7 +516,7 @@ class Schedule:
         already carries trailing axes of length 1 for them (:meth:`lr` does
         that); combinators pass their own ``t`` through unchanged.
         """
-        return self._spec.lr(xp, t, self._p if not self._arrays else self._params_for(xp, t))
+        return self._spec.lr(xp, t, self._params_for(xp, t))
 
     def evaluate_momentum(self, xp: Namespace, t: Any) -> Any:
         """The momentum kernel on a prepared step (see :meth:`evaluate`)."""
@@ -568,7 +568,7 @@ class Schedule:
             return math.nan
         if self._spec.pieces is not None and type(t) is int:
             return float(_piece_at(self._scalar_pieces(False), t)(SCALAR, t))
-        return float(self._spec.lr(SCALAR, t, self._p if not self._arrays else self._params_for(SCALAR, t)))
+        return float(self._spec.lr(SCALAR, t, self._params_for(SCALAR, t)))
 
     def momentum_value(self, step: int | float) -> float:
         """Like :meth:`value`, for momentum."""
