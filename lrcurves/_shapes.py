@@ -43,6 +43,7 @@ at ``t <= begin``, ``b`` at ``t >= begin + length`` (``tanh`` excepted).
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -50,6 +51,7 @@ import numpy as np
 
 from lrcurves._xp import (
     Namespace,
+    _int_max,
     _is_int,
     divmod_steps,
     minus,
@@ -59,7 +61,7 @@ from lrcurves._xp import (
     to_float,
 )
 
-__all__ = ["SHAPES", "blend", "geometric", "interp", "tanh_blend", "triangle"]
+__all__ = ["SHAPES", "blend", "cosine_wave", "geometric", "interp", "tanh_blend", "triangle"]
 
 SHAPES = ("linear", "cosine", "poly", "1-sqrt", "1-square", "rex", "log", "exponential")
 
@@ -252,6 +254,76 @@ def blend(
     if rising:
         return a + (b - a) * _precise_one(xp, u, uc, shape, exponent, done=True)
     return b + (a - b) * _precise_one(xp, u, uc, shape, exponent, done=False)
+
+
+@functools.lru_cache(maxsize=256)
+def _half_turns(cycles: float, length: int, top: float) -> tuple[int, int, float] | None:
+    """``2 |c| = m / q + e``: the closest ``m / q`` whose phase integers stay exact, and the rest ``e``.
+
+    ``m T`` and ``2 q T`` must be at most ``top`` (the integer step dtype's
+    maximum, or the float dtype's last exact integer), ``q <= 2**16``;
+    ``None`` if no ``q >= 1`` keeps them so.
+    """
+    from fractions import Fraction  # here: import lrcurves stays light
+
+    two_c = Fraction(2.0 * abs(cycles))
+    q_max = int(min(top // (2 * length), 1 << 16))
+    while q_max >= 1:
+        f = two_c.limit_denominator(q_max)
+        if f.numerator * length <= top:
+            return f.numerator, f.denominator, float(two_c - f)
+        q_max //= 2
+    return None
+
+
+def cosine_wave(xp: Namespace, t: Any, tf: Any, begin: int, length: int, cycles: float) -> tuple[Any, Any]:
+    """``(cos²(π c u), sin²(π c u))`` with ``u = clip((t - B) / T, 0, 1)``, for lower precision.
+
+    The periodic cosine of ``cosine_decay(num_cycles=c)`` (its float64
+    order is the references', kept by the family).  ``cos(2 π c u)`` of a
+    rounded ``u`` is only as accurate as its argument, ``2 π c`` times ``u``'s
+    rounding: next to each minimum the value was 1e-4 off in float32.  Here
+    the phase is reduced exactly.  With ``2 |c| = m / q + e`` (``m / q`` the
+    closest ratio whose integers below stay exact, ``e`` the rest: 0 for
+    every ``c`` a config usually holds) and ``d`` the steps done, ``π |c| u
+    = (π / 2) (m d) / (q T) + δ`` with ``δ = (π / 2) e u``.  ``cos²`` and
+    ``sin²`` have period ``π``, so only ``r = (m d) mod 2qT`` matters, an
+    exact integer (integer arithmetic on integer steps): ``cos² = sin²(π (qT
+    - r) / 2qT - δ)`` and ``sin² = sin²(π r / 2qT + δ)`` (``sin²(π (2qT -
+    r) / 2qT - δ)`` past ``r = qT``).  Each argument is an exact integer
+    times one constant plus a ``δ`` below the step between them, so each
+    weight keeps its relative accuracy, also next to its zeros.  Where even
+    ``q = 1`` leaves the exact integers (``T`` past ``2**23`` in float32),
+    the phase is rounded as it is.
+    """
+    whole = _is_int(xp, t) and begin <= _int_max(xp, t) // 2
+    # integer steps: every integer below is an integer of t's dtype, exact up
+    # to its maximum; float steps: floats, exact up to 2**24 in float32
+    top = _int_max(xp, t) if whole else 2.0 / float(xp.finfo(tf.dtype).eps)
+    mqe = _half_turns(cycles, length, top)
+    if mqe is None:
+        d = xp.clip(_steps_from(xp, t, tf, begin), 0.0, float(length))
+        phase = (math.pi * abs(cycles) / length) * d
+        c, s = xp.cos(phase), xp.sin(phase)
+        return c * c, s * s
+    m, q, e = mqe
+    period, half = 2 * q * length, q * length  # of m d: one period of cos² and sin²
+    if whole:
+        di = xp.clip(minus(xp, t, begin), 0, length)
+        r = (di * m) % period
+        d, rc, rs = to_float(xp, di), to_float(xp, half - r), to_float(xp, xp.minimum(r, period - r))
+    else:
+        d = xp.clip(_steps_from(xp, t, tf, begin), 0.0, float(length))
+        _, r = divmod_steps(xp, d * float(m), period)
+        rc, rs = float(half) - r, xp.minimum(r, float(period) - r)
+    k = math.pi / period
+    if e:
+        delta = d * (0.5 * math.pi * e / length)
+        c = xp.sin(rc * k - delta)
+        s = xp.sin(xp.where(r <= half, rs * k + delta, rs * k - delta))
+    else:
+        c, s = xp.sin(rc * k), xp.sin(rs * k)
+    return c * c, s * s
 
 
 #: ``|2x|`` beyond this saturates tanh in float64; ``exp(80)`` is finite in float32

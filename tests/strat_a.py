@@ -42,6 +42,15 @@ def _cosine(draw: Any) -> Schedule:
         end_value=end,
         exponent=draw(st.one_of(st.just(1.0), st.floats(0.05, 8.0))),
         transition_begin=draw(begins),
+        # periods: the half cosine (default), configs' round numbers, and any float
+        num_cycles=draw(
+            st.one_of(
+                st.just(0.5),
+                st.sampled_from([0.0, 0.25, 1.0, 1.5, 2.0, 3.0, -1.5]),
+                st.floats(0.01, 8.0).map(lambda c: round(c, 2)),
+                st.floats(-20.0, 20.0),
+            )
+        ),
     )
 
 

@@ -843,14 +843,24 @@ def test_cyclic_triangular_ignores_gamma() -> None:
 def test_float32_cosine_cycles_and_restart_shapes() -> None:
     """float32 (torch) against float64: cosine with num_cycles, tanh cycles, and a "floor" table that settles."""
     _torch32()
-    from backend_eval import assert_rel32, torch32_values
+    from backend_eval import assert_rel32, jit_values, torch32_values
 
     t = np.arange(0, 1500)
-    # KNOWN LIMIT (open in #7): num_cycles != 1/2 takes cos(2 pi c u) of a float32 u, so
-    # next to each cycle's minimum the value is only about 1e-4 accurate relative to itself
-    # (2e-6 is met by every other family); this bound pins the current accuracy
-    c = lr.cosine_decay(0.1, 1000, end_value=1e-3, num_cycles=1.5)
-    assert_rel32(torch32_values(c, t), c(t), repr(c), rel=1e-4)
+    # num_cycles != 1/2: the phase is reduced exactly (lrcurves._shapes.cosine_wave), so the
+    # value stays accurate next to each cycle's minimum, also where it falls to end_value = 0
+    for c in (
+        lr.cosine_decay(0.1, 1000, end_value=1e-3, num_cycles=1.5),
+        lr.cosine_decay(0.1, 997, end_value=0.0, num_cycles=2.0, transition_begin=7),
+        lr.cosine_decay(0.1, 1000, end_value=0.0, num_cycles=0.3, exponent=2.0),
+        lr.cosine_decay(0.1, 1000, end_value=0.0, num_cycles=0.123456789),
+        lr.cosine_decay(1e-3, 1000, end_value=0.1, num_cycles=-3.7),
+    ):
+        assert_rel32(torch32_values(c, t), c(t), repr(c))
+        assert_rel32(jit_values(c, t, enable_x64=False), c(t), f"jit {c!r}")
+    # an integer T past float32's exact integers: integer steps keep the exact phase
+    big = lr.cosine_decay(0.1, 10**6, end_value=0.0, num_cycles=7.77)
+    tb = np.unique(np.random.default_rng(3).integers(0, 10**6, 4000))
+    assert_rel32(torch32_values(big, tb), big(tb), repr(big))
     for s in (
         lr.cosine_restarts(0.1, first_cycle_steps=300, cycle_mult=1.5, min_value=1e-3, shape="tanh"),
         lr.cosine_restarts(0.1, first_cycle_steps=300, min_value=1e-3, shape="tanh", warmup_steps=20),

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from lrcurves._schedule import Params, Schedule, register
-from lrcurves._shapes import interp
+from lrcurves._shapes import _one_minus_pow, cosine_wave, interp
 from lrcurves._xp import Namespace, reference_order, to_float
 from lrcurves.validate import Value, as_int, as_value
 
@@ -24,16 +24,20 @@ def _cos_lr(xp: Namespace, t: Any, p: Params) -> Any:
             xp, t, p.init_value, p.end_value, p.decay_steps, "cosine",
             begin=p.transition_begin, exponent=p.exponent,
         )
-    # num_cycles cosine periods over the window: (1 + cos(2 pi c u)) / 2 in the
-    # float order of transformers' / pytorch_optimizer's num_cycles schedules
+    # num_cycles cosine periods over the window: (1 + cos(2 pi c u)) / 2, in
+    # float64 in the float order of transformers' / pytorch_optimizer's
+    # num_cycles schedules; in lower precision from the exact phase
     tf = to_float(xp, t)
-    u = xp.clip((tf - float(p.transition_begin)) / float(p.decay_steps), 0.0, 1.0)
-    wc = 0.5 * (1.0 + xp.cos((math.pi * nc * 2.0) * u))
-    if p.exponent != 1.0:
-        wc = xp.pow(wc, p.exponent)
     if reference_order(xp, tf):
+        u = xp.clip((tf - float(p.transition_begin)) / float(p.decay_steps), 0.0, 1.0)
+        wc = 0.5 * (1.0 + xp.cos((math.pi * nc * 2.0) * u))
+        if p.exponent != 1.0:
+            wc = xp.pow(wc, p.exponent)
         return p.end_value + (p.init_value - p.end_value) * wc
-    return p.init_value * wc + p.end_value * (1.0 - wc)
+    wc, w = cosine_wave(xp, t, tf, p.transition_begin, p.decay_steps, nc)
+    if p.exponent != 1.0:
+        wc, w = xp.pow(wc, p.exponent), _one_minus_pow(xp, w, wc, p.exponent)
+    return p.init_value * wc + p.end_value * w
 
 
 def _lohi(p: Params) -> tuple[Any, Any]:
@@ -87,7 +91,9 @@ def cosine_decay(
     and pytorch_optimizer's ``get_wsd_schedule`` (their float order,
     ``cos(pi * c * 2 * u)``, in float64): with :math:`c \ne 1/2` the value
     at ``t = B + T`` is the cosine's there (:math:`\eta_0` again for
-    :math:`c = 1`), held afterwards.
+    :math:`c = 1`), held afterwards.  In float32 the cosine's phase is
+    reduced exactly (:func:`lrcurves._shapes.cosine_wave`), so every value,
+    also next to each cycle's minimum, keeps its relative accuracy.
 
     Args:
       init_value: value at and before ``transition_begin``, ``>= 0``.
