@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from lrcurves._xp import SCALAR, Namespace, before, float_dtype, numpy_namespace, prepare
+from lrcurves._xp import SCALAR, Namespace, before, device_of, float_dtype, numpy_namespace, prepare
 from lrcurves.validate import MAX_DEPTH
 
 if TYPE_CHECKING:
@@ -492,7 +492,7 @@ class Schedule:
             )
         dt = float_dtype(xp, t)
         p = Params(self._p)
-        dev = _device(xp, t)
+        dev = device_of(t)
         # sweep axes trail the step axes: (k,) parameters meet (n, 1) steps
         lead = (1,) * (len(getattr(t, "shape", ())) - len(self._pshape))
         for k in self._arrays:
@@ -544,7 +544,7 @@ class Schedule:
             # with an exact + 0.0, not a read-only broadcast view
             full = tuple(t.shape[: len(t.shape) - len(self._pshape)]) + self._pshape
             if tuple(out.shape) != full:
-                out = out + ns.zeros(full, dtype=out.dtype, device=_device(ns, out))
+                out = out + ns.zeros(full, dtype=out.dtype, device=device_of(out))
         return out
 
     def lr(self, step: Any, *, xp: Namespace | None = None) -> Any:
@@ -654,15 +654,6 @@ def _rebuild(name: str, params: dict[str, Any]) -> Schedule:
     # unpickling validates like any construction: a tampered pickle cannot
     # smuggle in a negative LR
     return get(name, **params)
-
-
-def _device(xp: Namespace, x: Any) -> Any:
-    try:
-        from array_api_compat import device
-
-        return device(x)
-    except Exception:
-        return None
 
 
 # ---------------------------------------------------------------------------

@@ -30,8 +30,8 @@ two ends: its weights never quite reach 0 or 1, so it starts a hair off
 ``a`` and ends a little off ``b``.
 
 Float order (see :func:`lrcurves._xp.reference_order`): in float64 the value
-is ``a + (b - a) * w`` (``order="ramp"``) or ``b + (a - b) * w̄``
-(``order="decay"``), the operation order of torch, optax and DeepSpeed, so
+is ``a + (b - a) * w`` (``ramp=True``) or ``b + (a - b) * w̄``
+(``ramp=False``), the operation order of torch, optax and DeepSpeed, so
 drop-ins agree with them bit for bit or to a few ulp (``tanh``: ``a w̄ +
 b w`` with logistic weights in every dtype, within an ulp or two of timm).
 In lower precision it is the convex combination ``a * w̄ + b * w`` with
@@ -56,7 +56,6 @@ from lrcurves._xp import (
     divmod_steps,
     minus,
     param,
-    plus,
     reference_order,
     to_float,
 )
@@ -138,10 +137,10 @@ def _weights_precise(xp: Namespace, u: Any, uc: Any, shape: str, k: float, lengt
 
 
 def _steps_from(xp: Namespace, t: Any, tf: Any, k: int) -> Any:
-    """``t - k`` as a float, exact for integer steps (subtracted as integers)."""
+    """``t - k`` for ``k >= 0`` as a float, exact for integer steps (subtracted as integers)."""
     if not _is_int(xp, t):
         return tf - float(k)
-    return to_float(xp, minus(xp, t, k) if k >= 0 else plus(xp, t, -k))
+    return to_float(xp, minus(xp, t, k))
 
 
 def _guard(xp: Namespace, tf: Any, c: float) -> Any:
@@ -160,11 +159,11 @@ def interp(
     a: Any,
     b: Any,
     length: int,
-    shape: str = "linear",
+    shape: str,
     *,
     begin: int | float = 0,
     exponent: float = 1.0,
-    order: str = "decay",
+    ramp: bool = False,
 ) -> Any:
     """From ``a`` (at ``t <= begin``) to ``b`` (at ``t >= begin + length``).
 
@@ -177,9 +176,9 @@ def interp(
       shape: one of :data:`SHAPES`.
       begin: first step of the segment.
       exponent: :math:`k` of ``"cosine"`` and ``"poly"``.
-      order: float64 operation order, ``"ramp"`` (``a + (b - a) w``, the
-        warmups' and torch's linear anneal) or ``"decay"``
-        (``b + (a - b) w̄``, the decays').
+      ramp: the float64 operation order: ``a + (b - a) w`` (``True``: the
+        warmups' and torch's linear anneal) or ``b + (a - b) w̄`` (``False``:
+        the decays').  Not read by ``"exponential"``.
     """
     tf = to_float(xp, t)
     n = float(length)
@@ -204,7 +203,7 @@ def interp(
         if ref:
             return a * xp.pow(param(xp, b / a, tf), u)
         return a * xp.exp(u * _log_ratio(xp, b, a, tf))
-    return blend(xp, u, uc, a, b, shape, exponent=exponent, length=n, order=order)
+    return blend(xp, u, uc, a, b, shape, exponent=exponent, length=n, ramp=ramp)
 
 
 def _log_ratio(xp: Namespace, b: Any, a: Any, like: Any) -> Any:
@@ -230,7 +229,7 @@ def blend(
     *,
     exponent: float = 1.0,
     length: float = 1.0,
-    order: str = "decay",
+    ramp: bool = False,
 ) -> Any:
     """The value at progress ``u`` (remaining ``uc = 1 - u``, computed by the caller).
 
@@ -239,7 +238,7 @@ def blend(
     """
     rising = _rising(a, b)
     if uc is None:
-        if order == "ramp":
+        if ramp:
             return a + (b - a) * _weights_ref(xp, u, shape, exponent, length, True)
         v = b + (a - b) * _weights_ref(xp, u, shape, exponent, length, False)
         if rising is False:
@@ -439,7 +438,7 @@ def triangle(
         # a safe denominator chosen from the parameters: up / L rounds to 1
         # when the falling side is tiny next to the rising one
         fall = ratio - 1.0 if ratio != 1.0 else -1.0
-        pos_t = xp.clip(xp.where(rising, x / ratio, (x - 1.0) / fall), 0.0, 1.0)
+        pos_t = xp.clip(xp.where(x <= ratio, x / ratio, (x - 1.0) / fall), 0.0, 1.0)
         pos = xp.where(tf < float(_EXACT_CYCLES * total), pos_t, pos)
     # each side with stairs replaces its own continuous position (DeepSpeed
     # OneCycle: one side may be continuous, the other stepped)

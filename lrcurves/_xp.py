@@ -10,10 +10,10 @@ any formula.
 
 The subset a kernel may use (and that :data:`SCALAR` implements):
 
-``where, minimum, maximum, clip, floor, ceil, abs, sqrt, exp, expm1,
-log, log1p, cos, sin, tanh, pow, asarray, take, searchsorted, zeros_like,
-logical_and``, plus Python operators (``+ - * / ** < <= > >=``),
-and the helpers below:
+``where, minimum, maximum, clip, floor, sqrt, exp, expm1, log, log1p,
+cos, sin, pow, zeros_like``, plus Python operators (``+ - *
+/ ** < <= > >=``), and the helpers below (which take the place of
+``take`` and ``searchsorted``):
 
 * :func:`to_float` casts a step to the floating dtype;
 * :func:`divmod_steps`, :func:`before` and :func:`minus` are the *only*
@@ -57,6 +57,7 @@ __all__ = [
     "Table",
     "count_reached",
     "before",
+    "device_of",
     "divmod_steps",
     "float_dtype",
     "index_steps",
@@ -84,12 +85,6 @@ class _ScalarNamespace:
     are kernel bugs, caught by the tests.
     """
 
-    float64 = float
-    float32 = float
-    pi = math.pi
-    e = math.e
-    inf = math.inf
-
     @staticmethod
     def where(cond: Any, a: Any, b: Any) -> Any:
         return a if cond else b
@@ -115,36 +110,13 @@ class _ScalarNamespace:
         return float(math.floor(x))
 
     @staticmethod
-    def ceil(x: Any) -> float:
-        return float(math.ceil(x))
-
-    @staticmethod
     def pow(a: Any, b: Any) -> float:
         return math.pow(a, b)
-
-    @staticmethod
-    def asarray(x: Any, dtype: Any = None, device: Any = None) -> Any:
-        return x
-
-    @staticmethod
-    def take(x: Any, indices: Any, axis: int | None = None) -> Any:
-        return x[int(indices)]
-
-    @staticmethod
-    def searchsorted(x: Any, v: Any, /, *, side: str = "left") -> int:
-        import bisect
-
-        return (bisect.bisect_right if side == "right" else bisect.bisect_left)(x, v)
 
     @staticmethod
     def zeros_like(x: Any) -> Any:
         return 0.0 if isinstance(x, float) else 0
 
-    @staticmethod
-    def logical_and(a: Any, b: Any) -> bool:
-        return bool(a) and bool(b)
-
-    abs = staticmethod(abs)
     sqrt = staticmethod(math.sqrt)
     exp = staticmethod(math.exp)
     expm1 = staticmethod(math.expm1)
@@ -152,13 +124,15 @@ class _ScalarNamespace:
     log1p = staticmethod(math.log1p)
     cos = staticmethod(math.cos)
     sin = staticmethod(math.sin)
-    tanh = staticmethod(math.tanh)
 
     def __repr__(self) -> str:
         return "<lrcurves scalar namespace>"
 
 
 SCALAR = _ScalarNamespace()
+
+
+_BOUNDS = frozenset((float, int, type(None)))  # bounds NumPy's own clip takes as they are
 
 
 @lru_cache(maxsize=1)
@@ -185,12 +159,7 @@ class _NumPy:
         return v
 
     def clip(self, x: Any, /, min: Any = None, max: Any = None) -> Any:
-        if (
-            type(x) is np.ndarray
-            and x.dtype.kind == "f"
-            and (min is None or type(min) is float or type(min) is int)
-            and (max is None or type(max) is float or type(max) is int)
-        ):
+        if type(x) is np.ndarray and x.dtype.kind == "f" and type(min) in _BOUNDS and type(max) in _BOUNDS:
             return np.clip(x, min, max)
         return self._compat.clip(x, min, max)
 
@@ -255,15 +224,7 @@ def _is_floating(xp: Namespace, x: Any) -> bool:
 
 def default_float(xp: Namespace, x: Any) -> Any:
     """The namespace's default real floating dtype on ``x``'s device."""
-    info = getattr(xp, "__array_namespace_info__", None)
-    if info is not None:
-        try:
-            from array_api_compat import device
-
-            return info().default_dtypes(device=device(x))["real floating"]
-        except Exception:
-            return info().default_dtypes()["real floating"]
-    return xp.float64  # pragma: no cover
+    return _info(xp, x)["real floating"]
 
 
 def to_float(xp: Namespace, t: Any) -> Any:
@@ -293,14 +254,27 @@ def float_dtype(xp: Namespace, t: Any) -> Any:
 # step preparation: the one place that widens dtypes and clamps negative steps
 
 
-def _info(xp: Namespace, x: Any) -> Any:
-    info = xp.__array_namespace_info__()
+def device_of(x: Any) -> Any:
+    """``x``'s device, or ``None`` where there is none to name (a JAX tracer)."""
     try:
         from array_api_compat import device
 
-        return info.default_dtypes(device=device(x))
+        return device(x)
     except Exception:
-        return info.default_dtypes()
+        return None
+
+
+def _info(xp: Namespace, x: Any) -> Any:
+    """The namespace's default dtypes (on ``x``'s device)."""
+    dev = device_of(x)
+    info = xp.__array_namespace_info__()
+    return info.default_dtypes() if dev is None else info.default_dtypes(device=dev)
+
+
+def _asarray(xp: Namespace, v: Any, dtype: Any, like: Any) -> Any:
+    """``v`` as an array of ``dtype`` on ``like``'s device."""
+    dev = device_of(like)
+    return xp.asarray(v, dtype=dtype) if dev is None else xp.asarray(v, dtype=dtype, device=dev)
 
 
 def prepare(step: Any, xp: Namespace | None = None) -> tuple[Namespace, Any]:
@@ -415,8 +389,10 @@ def plus(xp: Namespace, t: Any, by: int) -> Any:
     """``t + by`` for a Python-int ``by >= 0``; integer steps saturate at their dtype's maximum."""
     if by == 0:
         return t
-    if not _is_int(xp, t) or xp is SCALAR:
-        return t + float(by) if not _is_int(xp, t) else t + by
+    if xp is SCALAR:
+        return t + by
+    if not _is_int(xp, t):
+        return t + float(by)
     top = int(xp.iinfo(t.dtype).max)
     if by > top // 2:
         return to_float(xp, t) + float(by)
@@ -428,29 +404,24 @@ def zero_step(xp: Namespace, t: Any) -> Any:
     """Step 0, 0-d, of ``t``'s dtype and device (``0`` on :data:`SCALAR`)."""
     if xp is SCALAR:
         return 0
-    try:
-        from array_api_compat import device
-
-        return xp.asarray(0, dtype=t.dtype, device=device(t))  # 0-d: broadcasts, keeps shapes
-    except Exception:
-        return xp.asarray(0, dtype=t.dtype)
+    return _asarray(xp, 0, t.dtype, t)  # 0-d: broadcasts, keeps shapes
 
 
 def param(xp: Namespace, v: Any, like: Any) -> Any:
     """A parameter as an array of ``like``'s floating dtype and device.
 
     For unary functions of parameters (``log``, ``pow`` bases): Python
-    numbers stay numbers on :data:`SCALAR` and become arrays elsewhere.
+    numbers stay numbers on :data:`SCALAR` and become arrays elsewhere;
+    a live parameter (already an array of ``xp``) is cast.
     """
     if xp is SCALAR:
         return v
     dt = float_dtype(xp, like)
-    try:
-        from array_api_compat import device
-
-        return xp.asarray(v, dtype=dt, device=device(like))
-    except Exception:
-        return xp.asarray(v, dtype=dt)
+    if isinstance(v, (int, float, tuple, list, np.ndarray, np.generic)):
+        return _asarray(xp, v, dt, like)
+    # a live parameter (a tensor, a tracer) of xp: cast, keeping its graph (torch
+    # warns when asarray copies a tensor that requires grad)
+    return xp.astype(v, dt)
 
 
 def reference_order(xp: Namespace, tf: Any) -> bool:
@@ -513,12 +484,7 @@ def count_reached(xp: Namespace, t: Any, marks: tuple[int, ...] | tuple[float, .
         table = marks.cached(("np", str(dt), _is_int(xp, t)), lambda: np.asarray(table, dtype=np.int64 if _is_int(xp, t) else np.float64))
         if xp is not numpy_namespace():
             table = np.array(table)  # torch warns when wrapping read-only or shared arrays
-    try:
-        from array_api_compat import device
-
-        tab = xp.asarray(table, dtype=dt, device=device(t))
-    except Exception:
-        tab = xp.asarray(table, dtype=dt)
+    tab = _asarray(xp, table, dt, t)
     flat = xp.reshape(t, (-1,))
     idx = xp.searchsorted(tab, flat, side="right")
     return xp.reshape(idx, tuple(t.shape))

@@ -166,9 +166,10 @@ def _child_mom_bounds(p: Params) -> tuple[float, float]:
 
 
 def _affine(a: Any, x: float, b: Any) -> Any:
-    """``a * x + b`` with ``0 * inf = 0`` (unbounded children)."""
+    """``a * x + b`` with ``0 * inf = 0`` (unbounded children); ``a < 0`` flips an infinite ``x``."""
     if math.isinf(x):
-        return np.where(np.asarray(a) == 0, b, x)
+        a = np.asarray(a)
+        return np.where(a == 0, b, np.where(a > 0, x, -x))
     return a * x + b
 
 

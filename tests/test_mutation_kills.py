@@ -892,3 +892,127 @@ def test_torch_uint64_steps_past_int64_saturate() -> None:
     out = s(big)
     assert out.dtype == torch.float32
     np.testing.assert_allclose(out.double().numpy(), [0.0, 0.0, 0.7, 1.0], rtol=1e-7)
+
+
+# ---------------------------------------------------------------------------
+# from the second sample of 2026-12-02 (400 of 4,549 mutants, the same seed)
+
+
+def test_remap_of_an_unbounded_schedule_keeps_the_sign_of_infinity() -> None:
+    """A decreasing map of an unbounded schedule goes to -inf: refused without clamp, bounded with it."""
+    g = lr.linear_range_test(0.1, step_size=10)
+    assert g.bounds() == (0.1, math.inf)
+    with pytest.raises(ValueError, match="remap: without clamp the mapped value can go negative"):
+        lr.remap(g, in_min=0.0, in_max=1.0, out_min=1.0, out_max=0.0)
+    c = lr.remap(g, in_min=0.0, in_max=1.0, out_min=1.0, out_max=0.0, clamp=True)
+    assert c.bounds() == pytest.approx((0.0, 0.9), rel=1e-15)
+    np.testing.assert_allclose(c(np.array([0, 100, 1000])), [0.9, 0.0, 0.0], rtol=1e-15)
+    # an increasing map with in_min < -in_max: the slope is (1 - 0) / (1 - (-3)) > 0
+    up = lr.remap(g, in_min=-3.0, in_max=1.0, out_min=0.0, out_max=1.0)
+    assert up.bounds() == pytest.approx((0.775, math.inf), rel=1e-15)
+
+
+def test_join_flat_ranges_are_shifted_to_global_steps() -> None:
+    """Each piece's flat ranges, moved by the piece's boundary (both ends)."""
+    s = lr.join([lr.constant(1.0), lr.linear(1.0, 0.0, transition_steps=10), lr.constant(0.5)], boundaries=[5, 20])
+    flats = s.flat_ranges(0, 40)
+    assert flats == [(0, 5), (5, 6), (15, 20), (20, 40)]
+    v = s(np.arange(40))
+    for a, b in flats:
+        assert np.all(v[a:b] == v[a])
+
+
+def test_remap_range_errors_show_the_values() -> None:
+    with pytest.raises(ValueError, match=r"in_min=1\.0 and in_max=0\.5"):
+        lr.remap(lr.constant(0.1), in_min=1.0, in_max=0.5, out_min=0.0, out_max=1.0)
+    with pytest.raises(ValueError, match=r"in_min=\[1\.0, 2\.0\] and in_max=\[0\.5, 3\.0\]"):
+        lr.remap(lr.constant(0.1), in_min=np.array([1.0, 2.0]), in_max=np.array([0.5, 3.0]), out_min=0.0, out_max=1.0)
+
+
+def test_float32_phase_with_a_fractional_begin() -> None:
+    """torch OneCycleLR's phase ends are fractional: a momentum rising from 0 right after one stays accurate."""
+    torch = _torch32()
+    from backend_eval import assert_rel32
+
+    s = lr.one_cycle(0.1, total_steps=1_000_003, base_momentum=0.0, anneal="linear")
+    t = np.arange(299_990, 300_050)  # the second phase begins at 0.3 * 1_000_003 - 1 = 299_999.9
+    assert_rel32(s.momentum(torch.asarray(t, dtype=torch.int32)).double().numpy(), s.momentum(t), "one_cycle momentum")
+
+
+def test_float32_cosine_cycles_on_floating_steps() -> None:
+    """Floating (float32) steps take the exact phase reduction in floats."""
+    from backend_eval import assert_rel32
+
+    t = np.arange(0, 3000)
+    for c in (1.5, 0.123456789, 4.0):
+        s = lr.cosine_decay(0.1, 2500, end_value=0.0, num_cycles=c, transition_begin=3)
+        got = s(t.astype(np.float32))
+        assert got.dtype == np.float32
+        assert_rel32(got.astype(np.float64), s(t), repr(s))
+
+
+def test_cyclic_matches_torch_bit_for_bit_in_the_first_64_cycles() -> None:
+    """torch's float order, including its branch at the top of the cycle (``x <= ratio``)."""
+    torch = _torch32()
+    for up, down, mode in [(10, 3, "triangular"), (3, 5, "triangular2"), (7, 7, "triangular"), (1, 4, "triangular")]:
+        p = torch.nn.Parameter(torch.zeros(1))
+        o = torch.optim.SGD([p], lr=0.1, momentum=0.9)
+        sch = torch.optim.lr_scheduler.CyclicLR(o, base_lr=0.013, max_lr=0.17, step_size_up=up, step_size_down=down, mode=mode)
+        ref = []
+        for _ in range(64 * (up + down)):
+            ref.append(o.param_groups[0]["lr"])
+            o.step()
+            sch.step()
+        ours = lr.cyclic(0.013, 0.17, step_size_up=up, step_size_down=down, mode=mode)(np.arange(len(ref)))
+        np.testing.assert_array_equal(ours, np.array(ref))
+
+
+def test_staircase_exponential_first_stair_continues_the_hold() -> None:
+    s = lr.exponential_decay(1.0, transition_steps=2000, decay_rate=0.5, transition_begin=500, staircase=True)
+    assert s.flat_ranges(0, 7000) == [(0, 2500), (2500, 4500), (4500, 6500), (6500, 7000)]
+
+
+def test_polynomial_power_must_be_positive() -> None:
+    with pytest.raises(ValueError, match=r"polynomial.*power"):
+        lr.polynomial(1.0, end_value=0.0, transition_steps=10, power=0.0)
+
+
+@pytest.mark.parametrize("rounding", ["exact", "floor", "log"])
+def test_restart_phases_are_the_restart_steps(rounding: str) -> None:
+    s = lr.cosine_restarts(1.0, first_cycle_steps=7, cycle_mult=1.3, min_value=0.0, cycle_rounding=rounding)
+    from lrcurves.schedules.restarts import restart_steps
+
+    assert s.phases() == restart_steps(s, 10**9)[:8]
+
+
+def test_restart_steps_rejects_other_schedules() -> None:
+    from lrcurves.schedules.restarts import restart_steps
+
+    with pytest.raises(TypeError, match=r"restart_steps needs a cosine_restarts schedule, got constant\("):
+        restart_steps(lr.constant(0.1), 10)
+
+
+def test_warmup_caches_the_wrapped_value_at_step_zero() -> None:
+    from lrcurves.schedules.warmup import _at_zero
+
+    inner = lr.cosine_decay(0.1, 100)
+    v = _at_zero(inner, False)
+    assert v == 0.1 and _at_zero(inner, False) is v
+    sweep = lr.cosine_decay(np.array([0.1, 0.2]), 100)
+    a = _at_zero(sweep, False)
+    assert _at_zero(sweep, False) is a and a.tolist() == [0.1, 0.2]
+
+
+def test_table_builds_each_cached_value_once() -> None:
+    calls = []
+    tab = _xp.Table([1, 2, 3])
+    for _ in range(3):
+        assert tab.cached("k", lambda: calls.append(1) or [9]) == [9]
+    assert len(calls) == 1
+
+
+def test_numpy_uint64_steps_take_float64() -> None:
+    """NumPy (float64 default): uint64 steps past int64 become float64 steps, not a saturated int64."""
+    s = lr.repeat(lr.linear(1.0, 0.0, transition_steps=7), 7)
+    big = 2**63 + 2**40
+    np.testing.assert_array_equal(s(np.array([big], dtype=np.uint64)), s(np.array([float(big)])))

@@ -49,14 +49,14 @@ def _pieces(p: Params, momentum: bool) -> list[tuple[int, Any]]:
         "max_m": p.max_momentum,
         "base_m": p.base_momentum,
     }
-    shape, order = ("cosine", "decay") if p.anneal == "cos" else ("linear", "ramp")
+    shape, ramp = ("cosine", False) if p.anneal == "cos" else ("linear", True)
     last = float(p.total_steps - 1)
 
     def phase(a: Any, b: Any, begin: float, den: float) -> Any:
         # torch divides by zero for a phase of length 0; its start value is used here
         length = den if den != 0.0 else 1.0
         return lambda xp, t: interp(
-            xp, xp.minimum(to_float(xp, t), last), a, b, length, shape, begin=begin, order=order
+            xp, xp.minimum(to_float(xp, t), last), a, b, length, shape, begin=begin, ramp=ramp
         )
 
     out, first, start_step = [], 0, 0.0

@@ -108,7 +108,7 @@ def _multistep_lr(xp: Namespace, t: Any, p: Params) -> Any:
 
 
 def _pieces(edges: tuple[int, ...], start: int, stop: int) -> list[tuple[int, int]]:
-    cuts = (0, *edges, max(stop, edges[-1] + 1) if edges else stop)
+    cuts = (0, *edges, stop)  # a last pair past stop is inverted, and dropped by flat_ranges
     return list(itertools.pairwise(cuts))
 
 

@@ -175,7 +175,7 @@ def _growth_lr(xp: Namespace, t: Any, p: Params) -> Any:
     v = p.init_value + (p.step_value - p.init_value) * xp.pow(d, p.power)
     # the held value with Python's pow on every backend: the same bits as value()
     held = p.init_value + (p.step_value - p.init_value) * math.pow(n, p.power)
-    return xp.where(d >= n, held if type(held) is float else held + v * 0.0, v)
+    return xp.where(d >= n, held, v)
 
 
 def _growth_bounds(p: Params) -> tuple[Any, Any]:

@@ -82,7 +82,7 @@ def linear_range_test(
 
 
 def _exp_lr(xp: Namespace, t: Any, p: Params) -> Any:
-    return interp(xp, t, p.init_value, p.end_value, p.num_steps, "exponential", order="ramp")
+    return interp(xp, t, p.init_value, p.end_value, p.num_steps, "exponential")
 
 
 @register(

@@ -219,7 +219,7 @@ def _restarts_lr(xp: Namespace, t: Any, p: Params) -> Any:
         sd = xp.minimum(span, cap)
         u = xp.where(
             short,
-            xp.clip(xp.pow(su, k) / xp.pow(sd, k), 0.0, 1.0),
+            xp.pow(su, k) / xp.pow(sd, k),  # in [0, 1]: 0 <= su <= sd where selected
             xp.pow(xp.clip((s - float(w)) / span, 0.0, 1.0), k),
         )
     else:
@@ -237,7 +237,7 @@ def _restarts_lr(xp: Namespace, t: Any, p: Params) -> Any:
         return out
     uw = xp.clip(s / float(w), 0.0, 1.0)
     uwc = None if uc is None else xp.clip((float(w) - s) / float(w), 0.0, 1.0)
-    return xp.where(s < float(w), blend(xp, uw, uwc, lo, peak, "linear", order="ramp"), out)
+    return xp.where(s < float(w), blend(xp, uw, uwc, lo, peak, "linear", ramp=True), out)
 
 
 def _bounds(p: Params) -> tuple[Any, Any]:

@@ -26,7 +26,7 @@ WARMUP_SHAPES = ("linear", "cosine", "exponential", "log")
 
 def _ramp(xp: Namespace, t: Any, w: int, shape: str, init: Any, peak: Any) -> Any:
     """``init -> peak`` over ``w >= 1`` steps (the warmup shapes of every family)."""
-    return interp(xp, t, init, peak, w, shape, order="ramp")
+    return interp(xp, t, init, peak, w, shape, ramp=True)
 
 
 def _at_zero(s: Schedule, momentum: bool) -> Any:

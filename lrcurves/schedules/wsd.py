@@ -33,7 +33,7 @@ def _wsd_pieces(p: Params, momentum: bool) -> list[tuple[int, Any]]:
         return xp.zeros_like(to_float(xp, t)) + peak
 
     def warm(xp: Namespace, t: Any) -> Any:
-        return interp(xp, t, p.init_value, peak, w, p.warmup_shape, order="ramp")
+        return interp(xp, t, p.init_value, peak, w, p.warmup_shape, ramp=True)
 
     out: list[tuple[int, Any]] = [(0, warm)] if w > 0 else []
     if s > 0:
