@@ -408,9 +408,7 @@ def geometric(xp: Namespace, base: float, e: Any) -> Any:
 _EXACT_CYCLES = 64  # cycles computed in torch's float order (float64)
 
 
-def triangle(
-    xp: Namespace, t: Any, up: int, down: int, stairs_up: int = 0, stairs_down: int = 0
-) -> tuple[Any, Any]:
+def triangle(xp: Namespace, t: Any, up: int, down: int, stairs_up: int, stairs_down: int) -> tuple[Any, Any]:
     """``(position, cycle)`` of a triangular wave: 0 at the base, 1 at the top.
 
     The cycle and the position in it come from the exact remainder
@@ -451,9 +449,7 @@ def triangle(
     return pos, cycle
 
 
-def triangle_complement(
-    xp: Namespace, t: Any, up: int, down: int, stairs_up: int = 0, stairs_down: int = 0
-) -> Any:
+def triangle_complement(xp: Namespace, t: Any, up: int, down: int, stairs_up: int, stairs_down: int) -> Any:
     """``1 - position`` of :func:`triangle`, accurate relative to itself.
 
     For lower precision: ``1 - pos`` of a position rounded next to the top

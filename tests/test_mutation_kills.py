@@ -1013,6 +1013,49 @@ def test_table_builds_each_cached_value_once() -> None:
 
 def test_numpy_uint64_steps_take_float64() -> None:
     """NumPy (float64 default): uint64 steps past int64 become float64 steps, not a saturated int64."""
-    s = lr.repeat(lr.linear(1.0, 0.0, transition_steps=7), 7)
+    s = lr.repeat(lr.linear(1.0, 0.0, transition_steps=5), 5)
     big = 2**63 + 2**40
-    np.testing.assert_array_equal(s(np.array([big], dtype=np.uint64)), s(np.array([float(big)])))
+    as_float = s(np.array([float(big)]))
+    np.testing.assert_array_equal(s(np.array([big], dtype=np.uint64)), as_float)
+    assert as_float[0] != s(np.array([2**63 - 1]))[0]  # saturating would be another phase
+
+
+def test_float32_rising_cosine_holds_its_start_before_it_begins() -> None:
+    """u is clipped at 0: before transition_begin a rise stays at init_value (float32 weighs the done fraction)."""
+    torch = _torch32()
+    s = lr.cosine_decay(1e-3, 100, end_value=0.1, transition_begin=10)
+    got = s(torch.arange(0, 12, dtype=torch.int32))
+    assert got.dtype == torch.float32
+    assert np.all(got[:11].double().numpy() == np.float32(1e-3))
+
+
+def test_float32_cosine_cycles_past_float32_exact_integers() -> None:
+    """2 T > 2**24 on float32 steps: the rounded phase (no exact reduction), still close."""
+    from backend_eval import assert_rel32
+
+    s = lr.cosine_decay(0.1, 10**7, end_value=1e-2, num_cycles=1.5)
+    t = np.arange(0, 10**7, 99_991)
+    assert_rel32(s(t.astype(np.float32)).astype(np.float64), s(t), repr(s), rel=1e-4)
+
+
+def test_restart_steps_after_a_settled_floor_table() -> None:
+    """"floor" rounding that settles on one length: the table's last cycle repeats in restart_steps."""
+    from lrcurves.schedules.restarts import restart_steps
+
+    s = lr.cosine_restarts(1.0, first_cycle_steps=5, cycle_mult=1.05, cycle_rounding="floor")
+    assert restart_steps(s, 23) == (5, 10, 15, 20)
+
+
+def test_chebyshev_claims_each_step_of_its_table() -> None:
+    s = lr.chebyshev(0.1, 8)
+    assert s.flat_ranges(3, 12) == [(3, 4), (4, 5), (5, 6), (6, 7), (7, 12)]
+
+
+def test_intersect_advances_the_range_that_ends_first() -> None:
+    assert _intersect([(0, 3), (5, 9)], [(1, 10)]) == [(1, 3), (5, 9)]
+    assert _intersect([(1, 10)], [(0, 3), (5, 9)]) == [(1, 3), (5, 9)]
+
+
+def test_scale_refuses_overflow_on_one_side() -> None:
+    with pytest.raises(ValueError, match="scale: its values overflow float64"):
+        lr.scale(lr.linear(1e300, 1.0, transition_steps=10), 1e10)
