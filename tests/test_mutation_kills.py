@@ -1059,3 +1059,17 @@ def test_intersect_advances_the_range_that_ends_first() -> None:
 def test_scale_refuses_overflow_on_one_side() -> None:
     with pytest.raises(ValueError, match="scale: its values overflow float64"):
         lr.scale(lr.linear(1e300, 1.0, transition_steps=10), 1e10)
+
+
+def test_number_subclass_steps() -> None:
+    """int and float subclasses (not bool, not NumPy scalars) are Python-number steps."""
+
+    class F(float):
+        pass
+
+    class I(int):  # noqa: E742
+        pass
+
+    s = lr.linear(1.0, 0.0, transition_steps=10)
+    assert float(s(F(2.5))) == float(s(2.5)) == 0.75
+    assert float(s(I(3))) == float(s(3))
