@@ -202,7 +202,12 @@ def interp(
         # geometric; a > 0 and b > 0 are validated by the families
         if ref:
             return a * xp.pow(param(xp, b / a, tf), u)
-        return a * xp.exp(u * _log_ratio(xp, b, a, tf))
+        lg = _log_ratio(xp, b, a, tf)
+        if _rising(a, b):
+            # a rise from the end, b exp(-ū L) with ū exact: never overflows where
+            # a is below the dtype's range (a 1e-211 to 1 ramp: a exp(u L) was 0 * inf)
+            return xp.where(u <= 0.0, a, b * xp.exp(-uc * lg))
+        return a * xp.exp(u * lg)
     return blend(xp, u, uc, a, b, shape, exponent=exponent, length=n, ramp=ramp)
 
 

@@ -1073,3 +1073,20 @@ def test_number_subclass_steps() -> None:
     s = lr.linear(1.0, 0.0, transition_steps=10)
     assert float(s(F(2.5))) == float(s(2.5)) == 0.75
     assert float(s(I(3))) == float(s(3))
+
+
+def test_float32_exponential_rise_from_below_float32_range() -> None:
+    """A geometric rise from 2.9e-211 (0 in float32) to 1: b exp(-ū L) from the end, not 0 * inf = NaN."""
+    torch = _torch32()
+    from backend_eval import assert_rel32
+
+    for s in (
+        lr.exponential_range_test(2.9369373835087753e-211, end_value=1.0, num_steps=1),
+        lr.exponential_range_test(1e-200, end_value=3.0, num_steps=500),
+        lr.warmup(lr.constant(0.5), 100, init_value=1e-100, shape="exponential"),
+    ):
+        t = np.arange(0, 700)
+        got = s(torch.asarray(t, dtype=torch.int32)).double().numpy()
+        assert not np.isnan(got).any(), repr(s)
+        assert_rel32(got, s(t), repr(s))
+        assert_rel32(s(t.astype(np.float32)).astype(np.float64), s(t), repr(s))
