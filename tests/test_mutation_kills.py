@@ -9,7 +9,13 @@ that no other test of the fast subset checked.
 The latest run measures a uniform sample: ``mutmut run "lrcurves.zzz*"``
 generates the mutants (it fails on the filter after generating), the names
 ``def x...__mutmut_N`` in ``mutants/lrcurves/**.py`` are shuffled with
-``random.Random(20261202)``, and ``mutmut run`` gets the first 400 names.
+``random.Random(20261202)``, and ``mutmut run`` gets the first 400 names
+(``CI=true``, ``--max-children 2``, about 20 minutes on two cores).  Two
+runs on 2026-12-02: 51 of 400 survived (4,549 mutants), then, after the
+fixes and tests they led to, 34 of 400 (4,477 mutants); the tests at the
+end of this file kill 7 of those 34, and the other 27 change no value on a
+CPU machine (a dropped ``device=``, a choice between two paths with equal
+values, a clip that cannot bind, a branch ``where`` discards).
 """
 
 from __future__ import annotations
