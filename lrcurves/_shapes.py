@@ -321,12 +321,11 @@ def cosine_wave(xp: Namespace, t: Any, tf: Any, begin: int, length: int, cycles:
         _, r = divmod_steps(xp, d * float(m), period)
         rc, rs = float(half) - r, xp.minimum(r, float(period) - r)
     k = math.pi / period
+    c, s = rc * k, rs * k
     if e:
         delta = d * (0.5 * math.pi * e / length)
-        c = xp.sin(rc * k - delta)
-        s = xp.sin(xp.where(r <= half, rs * k + delta, rs * k - delta))
-    else:
-        c, s = xp.sin(rc * k), xp.sin(rs * k)
+        c, s = c - delta, s + xp.where(r <= half, delta, -delta)
+    c, s = xp.sin(c), xp.sin(s)
     return c * c, s * s
 
 
